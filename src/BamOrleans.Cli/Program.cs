@@ -1,1 +1,23 @@
-Console.WriteLine("x");
+using System.CommandLine;
+using BamOrleans.Cli.Commands;
+using Serilog;
+using Serilog.Events;
+
+// The `bam` command line: builds the command tree and the logger, nothing else.
+Log.Logger = new LoggerConfiguration()
+    .MinimumLevel.Information()
+    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+    .Enrich.FromLogContext()
+    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
+    .CreateLogger();
+
+try
+{
+    var root = new RootCommand("bam — BAM self-supervised pretraining on spot-friendly Orleans clusters");
+    root.Subcommands.Add(LocalCommand.Create());
+    return root.Parse(args).Invoke();
+}
+finally
+{
+    Log.CloseAndFlush();
+}

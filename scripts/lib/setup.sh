@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Idempotent machine set-up shared by the README's commands. Each step checks first, installs only
+# what is missing, and says what it does. Source this file, then call the ensure_* functions.
+set -euo pipefail
+
+say() { printf '[setup] %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=0
+apt_update_once() {
+  if [ "$apt_updated" -eq 0 ]; then
+    say "refreshing the Debian package lists (apt-get update)"
+    as_root apt-get update -qq
+    apt_updated=1
+  fi
+}
+
+is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+ensure_debian_packages() {
+  local missing=()
+  for p in "$@"; do is_installed "$p" || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  apt_update_once
+  say "installing Debian packages: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+libstdcxx_path() {
+  ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}'
+}
+
+# TorchSharp 0.107's native library (libLibTorchSharp.so) is built with GCC 13 and needs
+# GLIBCXX_3.4.32 (std::ios_base_library_init). Debian 12 ships GCC 12's libstdc++ (3.4.30).
+# Debian 13's libstdc++6 needs Debian 13's glibc, so we install exactly that runtime family from
+# trixie, pinned at priority 100 so that no later upgrade pulls anything else from trixie.
+ensure_libstdcxx() {
+  local lib
+  lib=$(libstdcxx_path)
+  if [ -n "$lib" ] && grep -qa 'GLIBCXX_3\.4\.32' "$lib"; then
+    say "libstdc++ provides GLIBCXX_3.4.32 ($lib): nothing to do"
+    return 0
+  fi
+  if ! grep -q 'VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null; then
+    say "ERROR: $lib lacks GLIBCXX_3.4.32, which TorchSharp needs, and this is not Debian 12."
+    say "       Install libstdc++6 from GCC 13 or newer (e.g. Ubuntu 24.04 / Debian 13 have it)."
+    return 1
+  fi
+  say "libstdc++ lacks GLIBCXX_3.4.32 (TorchSharp needs it): installing libstdc++6 from Debian 13 (trixie)"
+  say "  adding /etc/apt/sources.list.d/trixie-libstdcxx.sources, pinned to priority 100 (never upgrades by itself)"
+  as_root tee /etc/apt/sources.list.d/trixie-libstdcxx.sources >/dev/null <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  as_root tee /etc/apt/preferences.d/trixie-libstdcxx.pref >/dev/null <<'PIN'
+# BamOrleans: only the packages named explicitly with /trixie come from Debian 13.
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+PIN
+  apt_updated=0
+  apt_update_once
+  # libstdc++6 (GCC 14) needs glibc >= 2.38; glibc's companions must move with it or apt would
+  # remove them. Only packages already installed are upgraded; nothing new is pulled in.
+  local pkgs=(libstdc++6 libgcc-s1 gcc-14-base libc6 libc-bin base-files)
+  for p in libc6-dev libc-dev-bin locales libc-l10n libc6-dbg libc-devtools dpkg-dev libdpkg-perl; do
+    is_installed "$p" && pkgs+=("$p")
+  done
+  local args=()
+  for p in "${pkgs[@]}"; do args+=("$p/trixie"); done
+  say "  installing from trixie: ${pkgs[*]}"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confold "${args[@]}" >/dev/null
+  lib=$(libstdcxx_path)
+  grep -qa 'GLIBCXX_3\.4\.32' "$lib" || { say "ERROR: $lib still lacks GLIBCXX_3.4.32"; return 1; }
+  say "  done: $lib now provides GLIBCXX_3.4.32"
+}
+
+# Fashion-MNIST in idx format, from the Debian package, unless the user points --data elsewhere.
+ensure_fashion_mnist() {
+  local dir=/usr/share/datasets/fashion-mnist
+  if [ -f "$dir/train-images-idx3-ubyte.gz" ]; then
+    say "Fashion-MNIST present in $dir: nothing to do"
+    return 0
+  fi
+  say "Fashion-MNIST missing: installing Debian package dataset-fashion-mnist"
+  ensure_debian_packages dataset-fashion-mnist
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null || { say "ERROR: the .NET 10 SDK (dotnet) is not on PATH; install it first."; return 1; }
+}
+
+nuget_restore() {
+  say "restoring NuGet packages (dotnet restore)"
+  dotnet restore "$REPO_ROOT/BamOrleans.sln" --verbosity quiet
+}

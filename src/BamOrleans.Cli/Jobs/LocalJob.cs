@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using BamOrleans.Cli.Reporting;
+using BamOrleans.Core.Data;
+using BamOrleans.Core.Evaluation;
+using BamOrleans.Core.Training;
+using Serilog;
+using static TorchSharp.torch;
+
+namespace BamOrleans.Cli.Jobs;
+
+/// <summary>Train in this process, evaluate beside the baselines, write the metrics file.</summary>
+internal sealed class LocalJob(LocalJobOptions options, ILogger log)
+{
+    private const int LogEvery = 20;
+
+    public int Run()
+    {
+        set_num_threads(options.Threads);
+        var data = DatasetSelection.Load(options);
+        var config = TrainingConfigFactory.For(options, data.Train);
+        var runDirectory = Path.GetFullPath(Path.Combine(options.OutputRoot,
+            $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{options.Seed}"));
+        Directory.CreateDirectory(runDirectory);
+
+        log.Information("Training BAM on {Dataset} ({Images} images of {Shape}) for {Steps} steps of {Batch} images × {Views} views, {Threads} threads",
+            data.Train.Name, data.Train.Count, data.Train.Shape, config.Steps, config.GlobalBatch, config.Objective.Views, options.Threads);
+
+        using var trainer = new SingleProcessTrainer(config, data.Train, data.Normalizer, log);
+        var progress = new TrainingProgressLog(log, LogEvery, config.Steps);
+        var clock = Stopwatch.StartNew();
+        var records = trainer.Run(options.TimeBudget, progress.Add);
+        var trainingSeconds = clock.Elapsed.TotalSeconds;
+        var summary = TrainingSummary.From(records, trainingSeconds);
+        log.Information("Trained {Steps} steps in {Seconds:F0} s: loss {First:F4} → {Last:F4}, {ImagesPerSecond:F0} images/s ({ViewsPerSecond:F0} view-images/s)",
+            summary.Steps, trainingSeconds, summary.FirstLoss, summary.LastLoss, summary.ImagesPerSecond, summary.ViewImagesPerSecond);
+
+        ComparisonResult? evaluation = null;
+        if (options.Evaluate && data.EvalTrain is not null && data.EvalTest is not null)
+        {
+            log.Information("Evaluating: k-NN (k = 20, T = 0.07) and linear probe on {Test} test images, {Train} train images as memory",
+                data.EvalTest.Count, data.EvalTrain.Count);
+            evaluation = EncoderComparison.Run(trainer.Model, config.Encoder, config.Seed,
+                data.EvalTrain, data.EvalTest, data.Normalizer, log);
+        }
+        else if (options.Evaluate)
+        {
+            log.Warning("No labelled evaluation data (pass --eval-data with --dataset folder): evaluation skipped");
+        }
+
+        var metricsPath = Path.Combine(runDirectory, "metrics.json");
+        MetricsFile.Write(metricsPath, config, data.Train.Name, summary, records, evaluation);
+        ConsoleSummary.Print(summary, evaluation);
+        Console.WriteLine($"Metrics: {metricsPath}");
+        return 0;
+    }
+}

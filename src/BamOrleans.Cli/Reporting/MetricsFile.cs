@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BamOrleans.Core.Evaluation;
+using BamOrleans.Core.Training;
+
+namespace BamOrleans.Cli.Reporting;
+
+/// <summary>Writes a run's figures as JSON (config, per-step curve, summary, evaluation), the
+/// machine-readable twin of what the console prints.</summary>
+internal static class MetricsFile
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static void Write(string path, TrainingConfig config, string dataset, TrainingSummary summary,
+        IReadOnlyList<StepRecord> steps, ComparisonResult? evaluation)
+    {
+        var document = new
+        {
+            formatVersion = 1,
+            dataset,
+            config,
+            training = summary,
+            steps = steps.Select(s => new { s.Step, s.Epoch, s.Loss, s.LearningRate, s.WeightDecay, s.Epsilon, s.Seconds, s.Skipped }),
+            evaluation = evaluation is null ? null : new
+            {
+                knn = new { k = 20, temperature = 0.07 },
+                representations = evaluation.All,
+            },
+        };
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(document, Json));
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using BamOrleans.Core.Augmentation;
+using BamOrleans.Core.Data;
+using BamOrleans.Core.Models;
+using BamOrleans.Core.Objective;
+using BamOrleans.Core.Optim;
+using Serilog;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BamOrleans.Core.Training;
+
+/// <summary>
+/// BAM end to end in one process: sample the global batch, make the views, embed, compute the
+/// objective, step the optimizer. This is the reference the distributed system must equal and
+/// the baseline for its overhead, so it is deterministic on CPU for a given config.
+/// </summary>
+public sealed class SingleProcessTrainer : IDisposable
+{
+    private readonly TrainingConfig _config;
+    private readonly IImageDataset _data;
+    private readonly ILogger _log;
+    private readonly EpochSampler _sampler;
+    private readonly MultiViewAugmenter _augmenter;
+    private readonly TrainingSchedules _schedules;
+    private readonly IOptimizer _optimizer;
+
+    public SingleProcessTrainer(TrainingConfig config, IImageDataset data, PixelNormalizer normalizer, ILogger log)
+    {
+        var problems = config.Validate().ToList();
+        if (data.Shape.Channels != config.Encoder.InChannels)
+            problems.Add($"encoder.inChannels = {config.Encoder.InChannels} but dataset '{data.Name}' has {data.Shape.Channels} channel(s): set them equal.");
+        if (data.Count < config.GlobalBatch)
+            problems.Add($"globalBatch = {config.GlobalBatch} exceeds the {data.Count} images of '{data.Name}': lower it.");
+        if (problems.Count > 0) throw new InvalidConfigurationException(problems);
+
+        _config = config;
+        _data = data;
+        _log = log.ForContext<SingleProcessTrainer>();
+        _sampler = new EpochSampler(config.Seed, data.Count, config.GlobalBatch);
+        _augmenter = new MultiViewAugmenter(config.Augmentation, config.Objective.GlobalViews,
+            config.Objective.LocalViews, config.Seed, normalizer);
+        _schedules = new TrainingSchedules(config, _sampler.StepsPerEpoch);
+
+        Model = Encoder.Create(config.Encoder, config.Seed);
+        Teacher = config.Objective.UseEmaTeacher ? EmaTeacher.CreateTeacher(Model) : null;
+        _optimizer = OptimizerFactory.Create(config.Optimization.Optimizer, Model);
+    }
+
+    /// <summary>The student encoder being trained.</summary>
+    public Encoder Model { get; }
+
+    /// <summary>The momentum teacher, when the config asks for one.</summary>
+    public Encoder? Teacher { get; }
+
+    public long NextStep { get; private set; }
+
+    public int StepsPerEpoch => _sampler.StepsPerEpoch;
+
+    /// <summary>Runs steps until the planned total, the time budget or cancellation, whichever
+    /// comes first.</summary>
+    public IReadOnlyList<StepRecord> Run(TimeSpan? budget = null, Action<StepRecord>? onStep = null,
+        CancellationToken cancellation = default)
+    {
+        var records = new List<StepRecord>();
+        var clock = Stopwatch.StartNew();
+        while (NextStep < _config.Steps && !cancellation.IsCancellationRequested)
+        {
+            if (budget is { } b && clock.Elapsed >= b)
+            {
+                _log.Information("Time budget of {Budget} reached after {Steps} steps", b, records.Count);
+                break;
+            }
+            var record = Step();
+            records.Add(record);
+            onStep?.Invoke(record);
+        }
+        return records;
+    }
+
+    /// <summary>One optimizer step on the next global batch.</summary>
+    public StepRecord Step()
+    {
+        var step = NextStep;
+        var clock = Stopwatch.StartNew();
+        var epoch = _sampler.EpochOf(step);
+        var indices = _sampler.IndicesFor(step);
+        var lr = _schedules.LearningRate(step);
+        var wd = _schedules.WeightDecay(step);
+        var epsilon = _schedules.Epsilon(step);
+
+        double loss;
+        bool skipped;
+        using (var scope = NewDisposeScope())
+        {
+            var images = ImageBatchLoader.Load(_data, indices);
+            using var views = _augmenter.Make(images, indices.Select(i => (long)i).ToArray(), epoch);
+            var embeddings = Embed(Model, views);
+            Tensor? teacherEmbeddings = null;
+            if (Teacher is not null)
+                using (no_grad()) teacherEmbeddings = Embed(Teacher, views);
+
+            using var objective = BamLoss.Compute(embeddings, _config.Objective, epsilon, teacherEmbeddings);
+            loss = objective.Loss.ToDouble();
+            skipped = !double.IsFinite(loss);
+            _optimizer.ZeroGrad();
+            if (skipped)
+            {
+                // A non-finite loss would poison the weights (and, later, every replica): drop the step.
+                _log.Warning("Step {Step}: loss is {Loss}; update skipped, weights unchanged", step, loss);
+            }
+            else
+            {
+                objective.Loss.backward();
+                if (_config.Optimization.GradientClip > 0)
+                    GradientClipping.PerParameter(Model.parameters(), _config.Optimization.GradientClip);
+                _optimizer.Step(lr, wd);
+                if (Teacher is not null)
+                    EmaTeacher.Update(Model, Teacher, _schedules.EmaMomentum(step));
+            }
+        }
+
+        NextStep = step + 1;
+        var views = _config.Objective.Views;
+        return new StepRecord(step, epoch, loss, lr, wd, epsilon, clock.Elapsed.TotalSeconds,
+            indices.Length, indices.Length * views, skipped);
+    }
+
+    /// <summary>Rows in view-major order: every global view's batch, then every local view's.</summary>
+    private static Tensor Embed(Encoder encoder, MultiViewBatch views)
+    {
+        var global = encoder.forward(views.Global);
+        return views.Local is null ? global : cat([global, encoder.forward(views.Local)], 0);
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        Teacher?.Dispose();
+        Model.Dispose();
+    }
+}

@@ -1,0 +1,43 @@
+using BamOrleans.Core.Augmentation;
+using BamOrleans.Core.Models;
+using BamOrleans.Core.Objective;
+
+namespace BamOrleans.Core.Training;
+
+/// <summary>Everything that decides a training run's result. Two runs with equal configs (and the
+/// same data and thread count, on CPU) produce the same parameters.</summary>
+public sealed record TrainingConfig
+{
+    public long Seed { get; init; } = 0;
+
+    /// <summary>Images per step over all slots (each image yields <c>Objective.Views</c> views).</summary>
+    public int GlobalBatch { get; init; } = 128;
+
+    /// <summary>Planned length of the run; the schedules span exactly this many steps.</summary>
+    public long Steps { get; init; } = 600;
+
+    public BamOptions Objective { get; init; } = new();
+
+    public EncoderOptions Encoder { get; init; } = EncoderOptions.ForFashionMnist();
+
+    public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.ForSmallImages(28);
+
+    public OptimizationOptions Optimization { get; init; } = new();
+
+    /// <summary>All problems with this config, one line each naming the setting and the fix.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (GlobalBatch < 2)
+            problems.Add($"globalBatch = {GlobalBatch}: BAM needs at least 2 images per step (other images are its negatives); use ≥ 2, typically 128–1024.");
+        if (Steps < 1)
+            problems.Add($"steps = {Steps}: must be ≥ 1.");
+        problems.AddRange(Objective.Validate().Select(p => "objective: " + p));
+        problems.AddRange(Encoder.Validate().Select(p => "encoder: " + p));
+        problems.AddRange(Augmentation.Validate().Select(p => "augmentation: " + p));
+        problems.AddRange(Optimization.Validate(Steps));
+        if (Objective.TopK > 0 && Objective.TopK > Objective.TargetViews * GlobalBatch)
+            problems.Add($"objective.topK = {Objective.TopK} exceeds the {Objective.TargetViews * GlobalBatch} target columns: lower topK or raise globalBatch.");
+        return problems;
+    }
+}
