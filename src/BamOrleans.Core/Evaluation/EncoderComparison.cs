@@ -67,7 +67,7 @@ public static class EncoderComparison
         {
             var knn = KnnClassifier.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, classes, new KnnOptions());
             var probe = LinearProbe.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, classes, new LinearProbeOptions());
-            var score = new RepresentationScore(name, (int)trainFeatures.shape[1], knn.Top1, probe.TestAccuracy,
+            var score = new RepresentationScore(name, (int)trainFeatures.shape[1], knn.Top1Accuracy, probe.TestAccuracy,
                 clock.Elapsed.TotalSeconds);
             log.Information("{Representation,-15} k-NN top-1 {Knn:P2}  linear probe {Linear:P2}  ({Dim}-dim, {Seconds:F0} s)",
                 name, score.KnnTop1, score.LinearProbeTop1, score.FeatureDim, score.Seconds);

@@ -24,7 +24,7 @@ public static class Normalization
     /// <summary>Norm for a [B, C, H, W] feature map.</summary>
     public static nn.Module<Tensor, Tensor> Norm2d(NormKind kind, int channels) => kind switch
     {
-        NormKind.Group => nn.GroupNorm(GroupCount(channels), channels),
+        NormKind.Group => new AffineGroupNorm(GroupCount(channels), channels),
         NormKind.Batch => nn.BatchNorm2d(channels),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown norm kind."),
     };

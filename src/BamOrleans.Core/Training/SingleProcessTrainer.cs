@@ -113,17 +113,16 @@ public sealed class SingleProcessTrainer : IDisposable
             {
                 objective.Loss.backward();
                 if (_config.Optimization.GradientClip > 0)
-                    GradientClipping.PerParameter(Model.parameters(), _config.Optimization.GradientClip);
+                    GradientClipping.ClipPerParameter(Model.parameters(), _config.Optimization.GradientClip);
                 _optimizer.Step(lr, wd);
                 if (Teacher is not null)
-                    EmaTeacher.Update(Model, Teacher, _schedules.EmaMomentum(step));
+                    EmaTeacher.Update(Teacher, Model, _schedules.EmaMomentum(step));
             }
         }
 
         NextStep = step + 1;
-        var views = _config.Objective.Views;
         return new StepRecord(step, epoch, loss, lr, wd, epsilon, clock.Elapsed.TotalSeconds,
-            indices.Length, indices.Length * views, skipped);
+            indices.Length, indices.Length * _config.Objective.Views, skipped);
     }
 
     /// <summary>Rows in view-major order: every global view's batch, then every local view's.</summary>
