@@ -4,10 +4,7 @@
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$REPO_ROOT/scripts/lib/setup.sh"
-ensure_dotnet
-ensure_libstdcxx
-ensure_fashion_mnist
-nuget_restore
+prepare_machine
 say "building the bam CLI (Release)"
 dotnet build "$REPO_ROOT/src/BamOrleans.Cli" -c Release --no-restore --verbosity quiet -nologo
 exec dotnet "$REPO_ROOT/src/BamOrleans.Cli/bin/Release/net10.0/bam.dll" local "$@"

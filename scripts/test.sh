@@ -3,10 +3,7 @@
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$REPO_ROOT/scripts/lib/setup.sh"
-ensure_dotnet
-ensure_libstdcxx
-ensure_fashion_mnist
-nuget_restore
+prepare_machine
 say "building the solution (Release)"
 dotnet build "$REPO_ROOT/BamOrleans.sln" -c Release --no-restore --verbosity quiet -nologo
 results=$(mktemp -d)
@@ -16,14 +13,7 @@ dotnet test "$REPO_ROOT/BamOrleans.sln" -c Release --no-build --nologo \
 status=$?
 set -e
 # One closing line over all test projects, counted from the result files.
-python3 - "$results" <<'PY'
-import sys, glob, xml.etree.ElementTree as ET
-passed = failed = skipped = 0
-for f in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(f).getroot().find(".//{*}Counters")
-    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0))
-    skipped += int(c.get("notExecuted", 0))
-print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
-PY
+count() { grep -ho "<Counters [^>]*" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" | awk '{s+=$1} END {print s+0}'; }
+echo "tests: $(count passed) passed, $(( $(count failed) + $(count error) )) failed, $(count notExecuted) skipped"
 rm -rf "$results"
 exit $status

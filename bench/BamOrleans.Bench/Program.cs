@@ -1,7 +1,9 @@
 using BamOrleans.Bench;
+using BamOrleans.Core.Runtime;
 
 // Benchmarks, kept apart from the tests (tests assert behaviour, never time).
 //   dotnet run -c Release --project bench/BamOrleans.Bench -- step [--batch 128] [--threads 2] [--steps 20]
+TorchRuntime.Initialize();
 return args.FirstOrDefault() switch
 {
     "step" => StepThroughputBenchmark.Run(BenchArguments.Parse(args.Skip(1))),

@@ -62,7 +62,7 @@ internal static class StepThroughputBenchmark
 
     private static double PyTorchViewImagesPerSecond(string script, BenchArguments a)
     {
-        var args = string.Join(' ', script, "--time", "--loss", "bam", "--batch", a.Batch, "--views", a.Views,
+        var args = string.Join(' ', script, "--time", "--loss", "bam", "--norm", "group", "--projector-norm", "batch", "--batch", a.Batch, "--views", a.Views,
             "--size", a.Size, "--channels", a.Channels, "--threads", a.Threads, "--steps", a.Steps, "--warmup", a.Warmup);
         var start = new ProcessStartInfo(Python, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Python}");

@@ -101,3 +101,11 @@ nuget_restore() {
   say "restoring NuGet packages (dotnet restore)"
   dotnet restore "$REPO_ROOT/BamOrleans.sln" --verbosity quiet
 }
+
+# Everything both README commands need, in order.
+prepare_machine() {
+  ensure_dotnet
+  ensure_libstdcxx
+  ensure_fashion_mnist
+  nuget_restore
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BamOrleans.Cli.Commands;
+using BamOrleans.Core.Runtime;
 using Serilog;
 using Serilog.Events;
 
@@ -13,6 +14,7 @@ Log.Logger = new LoggerConfiguration()
 
 try
 {
+    TorchRuntime.Initialize(Log.Logger);
     var root = new RootCommand("bam — BAM self-supervised pretraining on spot-friendly Orleans clusters");
     root.Subcommands.Add(LocalCommand.Create());
     return root.Parse(args).Invoke();

@@ -122,10 +122,11 @@ class ProjectorHead(nn.Module):
 
 class Encoder(nn.Module):
     def __init__(self, in_channels=1, width=16, norm="group", blocks_per_stage=1, hidden_dim=256, out_dim=128,
+                 projector_norm=None,
                  layers=2):
         super().__init__()
         self.backbone = SmallResNet(in_channels, width, norm, blocks_per_stage)
-        self.projector = ProjectorHead(self.backbone.feature_dim, hidden_dim, out_dim, layers, norm)
+        self.projector = ProjectorHead(self.backbone.feature_dim, hidden_dim, out_dim, layers, projector_norm or norm)
 
     def features(self, x):
         return self.backbone(x)
@@ -219,7 +220,7 @@ def make_loss(kind, views, batch):
 def time_training_step(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)  # trunc_normal_ in torch 1.13 draws from the global generator
-    model = Encoder(args.channels, args.width, args.norm, args.blocks)
+    model = Encoder(args.channels, args.width, args.norm, args.blocks, projector_norm=args.projector_norm)
     initialize(model, args.seed)
     model.train()
     optimizer = torch.optim.AdamW(decay_groups(model), lr=1e-3, weight_decay=0.04)
@@ -288,7 +289,7 @@ def parity(args):
 
 
 def describe(args):
-    model = Encoder(args.channels, args.width, args.norm, args.blocks)
+    model = Encoder(args.channels, args.width, args.norm, args.blocks, projector_norm=args.projector_norm)
     for name, p in model.named_parameters():
         print(f"{name:40s} {list(p.shape)}")
     print(json.dumps(dict(params=parameter_count(model))))
@@ -309,6 +310,8 @@ def main():
     parser.add_argument("--width", type=int, default=16)
     parser.add_argument("--blocks", type=int, default=1, help="BasicBlocks per stage (SmallBlocksPerStage)")
     parser.add_argument("--norm", choices=["group", "batch"], default="group")
+    parser.add_argument("--projector-norm", choices=["group", "batch"], default=None,
+                        help="norm of the projector's hidden layers (default: as --norm; the C# default is batch)")
     parser.add_argument("--loss", choices=["auto", "bam", "stand-in"], default="auto")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

@@ -8,10 +8,19 @@ internal enum DatasetKind
 
 internal static class DatasetKindParser
 {
-    public static DatasetKind Parse(string text) => text.ToLowerInvariant() switch
+    public static bool TryParse(string text, out DatasetKind kind)
     {
-        "fashion-mnist" or "fashionmnist" => DatasetKind.FashionMnist,
-        "folder" => DatasetKind.Folder,
-        _ => throw new ArgumentException($"--dataset {text}: unknown; use fashion-mnist or folder."),
-    };
+        switch (text.ToLowerInvariant())
+        {
+            case "fashion-mnist" or "fashionmnist":
+                kind = DatasetKind.FashionMnist;
+                return true;
+            case "folder":
+                kind = DatasetKind.Folder;
+                return true;
+            default:
+                kind = default;
+                return false;
+        }
+    }
 }

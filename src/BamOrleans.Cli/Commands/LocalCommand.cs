@@ -13,13 +13,18 @@ internal static class LocalCommand
         var data = new Option<string>("--data")
         {
             Description = "Fashion-MNIST idx folder, or an image folder with --dataset folder",
-            DefaultValueFactory = _ => Data.FashionMnistDefaults.Directory,
+            DefaultValueFactory = _ => BamOrleans.Data.Idx.FashionMnist.DefaultDirectory,
         };
         var dataset = new Option<DatasetKind>("--dataset")
         {
             Description = "fashion-mnist (idx files) or folder (JPEG/PNG, one sub-folder per class)",
             DefaultValueFactory = _ => DatasetKind.FashionMnist,
-            CustomParser = r => DatasetKindParser.Parse(r.Tokens.Single().Value),
+            CustomParser = r =>
+            {
+                if (DatasetKindParser.TryParse(r.Tokens.Single().Value, out var kind)) return kind;
+                r.AddError($"--dataset {r.Tokens.Single().Value}: unknown; use fashion-mnist or folder.");
+                return default;
+            },
         };
         var evalData = new Option<string?>("--eval-data")
         {
@@ -28,7 +33,7 @@ internal static class LocalCommand
         var imageSize = new Option<int>("--image-size") { Description = "side of the square images read from a folder", DefaultValueFactory = _ => 32 };
         var steps = new Option<long>("--steps") { Description = "training steps (the schedules span exactly this many)", DefaultValueFactory = _ => LocalJobOptions.DefaultSteps };
         var batch = new Option<int>("--batch") { Description = "images per step", DefaultValueFactory = _ => 128 };
-        var minutes = new Option<double?>("--minutes") { Description = "stop training after this many minutes even if steps remain" };
+        var minutes = new Option<double>("--minutes") { Description = "stop training after this many minutes even if steps remain (0: no limit)", DefaultValueFactory = _ => LocalJobOptions.DefaultMinutes };
         var seed = new Option<long>("--seed") { Description = "seed of weights, sampling and augmentations", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "CPU threads for tensor math", DefaultValueFactory = _ => Environment.ProcessorCount };
         var localViews = new Option<int>("--local-views") { Description = "local (small) crops per image, beside the 2 global views", DefaultValueFactory = _ => LocalJobOptions.DefaultLocalViews };
@@ -50,7 +55,7 @@ internal static class LocalCommand
                 ImageSize = parse.GetValue(imageSize),
                 Steps = parse.GetValue(steps),
                 GlobalBatch = parse.GetValue(batch),
-                TimeBudget = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : null,
+                TimeBudget = parse.GetValue(minutes) is > 0 and var m ? TimeSpan.FromMinutes(m) : null,
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 LocalViews = parse.GetValue(localViews),

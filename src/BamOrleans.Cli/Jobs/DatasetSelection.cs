@@ -1,6 +1,6 @@
 using BamOrleans.Cli.Commands;
 using BamOrleans.Core.Data;
-using BamOrleans.Data.FashionMnist;
+using BamOrleans.Data.Idx;
 using BamOrleans.Data.ImageFolder;
 
 namespace BamOrleans.Cli.Jobs;
@@ -22,11 +22,11 @@ internal sealed record DatasetSelection(
             return new DatasetSelection(train, train, test, PixelNormalizer.FashionMnist);
         }
 
-        var folder = new ImageFolderDataset(options.DataPath, new ImageFolderOptions { Size = options.ImageSize });
+        var folder = new ImageFolderDataset(options.DataPath, options.ImageSize);
         var normalizer = PixelNormalizer.ForChannels(folder.Shape.Channels);
         if (options.EvalDataPath is null)
             return new DatasetSelection(folder, null, null, normalizer);
-        var evalTest = new ImageFolderDataset(options.EvalDataPath, new ImageFolderOptions { Size = options.ImageSize });
+        var evalTest = new ImageFolderDataset(options.EvalDataPath, options.ImageSize);
         return new DatasetSelection(folder, folder.ClassCount > 0 ? folder : null, evalTest, normalizer);
     }
 }

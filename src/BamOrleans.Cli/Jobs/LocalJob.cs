@@ -18,14 +18,17 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
         set_num_threads(options.Threads);
         var data = DatasetSelection.Load(options);
         var config = TrainingConfigFactory.For(options, data.Train);
-        var runDirectory = Path.GetFullPath(Path.Combine(options.OutputRoot,
-            $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{options.Seed}"));
-        Directory.CreateDirectory(runDirectory);
+        // Refuse a bad config before anything is written or trained.
+        var problems = config.Validate();
+        if (problems.Count > 0) throw new InvalidConfigurationException(problems);
 
         log.Information("Training BAM on {Dataset} ({Images} images of {Shape}) for {Steps} steps of {Batch} images × {Views} views, {Threads} threads",
             data.Train.Name, data.Train.Count, data.Train.Shape, config.Steps, config.GlobalBatch, config.Objective.Views, options.Threads);
 
         using var trainer = new SingleProcessTrainer(config, data.Train, data.Normalizer, log);
+        var runDirectory = Path.GetFullPath(Path.Combine(options.OutputRoot,
+            $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{options.Seed}"));
+        Directory.CreateDirectory(runDirectory);
         var progress = new TrainingProgressLog(log, LogEvery, config.Steps);
         var clock = Stopwatch.StartNew();
         var records = trainer.Run(options.TimeBudget, progress.Add);

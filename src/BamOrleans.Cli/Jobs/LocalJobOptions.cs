@@ -5,8 +5,10 @@ namespace BamOrleans.Cli.Jobs;
 /// <summary>What the user asked of `bam local`.</summary>
 internal sealed record LocalJobOptions
 {
-    // Sized so training plus evaluation fit in about 10 minutes on 2 CPU cores (see README).
-    public const long DefaultSteps = 600;
+    // Sized so training plus evaluation fit in 10 minutes on 2 CPU cores (see README): about
+    // 5–7 minutes of training at 800–1,000 images/s, capped at 7 minutes on a slower machine.
+    public const long DefaultSteps = 2500;
+    public const double DefaultMinutes = 7;
     public const int DefaultLocalViews = 2;
 
     public required string DataPath { get; init; }

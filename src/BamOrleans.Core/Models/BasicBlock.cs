@@ -25,13 +25,9 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
         register_module("bn1", _bn1);
         register_module("conv2", _conv2);
         register_module("bn2", _bn2);
-        if (stride != 1 || inPlanes != planes * Expansion)
-        {
-            _downsample = nn.Sequential(
-                nn.Conv2d(inPlanes, planes * Expansion, kernel_size: 1, stride: stride, bias: false),
-                Normalization.Norm2d(norm, planes * Expansion));
+        _downsample = ResidualStage.Shortcut(inPlanes, planes * Expansion, stride, norm);
+        if (_downsample is not null)
             register_module("downsample", _downsample);
-        }
     }
 
     public override Tensor forward(Tensor input)

@@ -28,13 +28,9 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
         register_module("bn2", _bn2);
         register_module("conv3", _conv3);
         register_module("bn3", _bn3);
-        if (stride != 1 || inPlanes != planes * Expansion)
-        {
-            _downsample = nn.Sequential(
-                nn.Conv2d(inPlanes, planes * Expansion, kernel_size: 1, stride: stride, bias: false),
-                Normalization.Norm2d(norm, planes * Expansion));
+        _downsample = ResidualStage.Shortcut(inPlanes, planes * Expansion, stride, norm);
+        if (_downsample is not null)
             register_module("downsample", _downsample);
-        }
     }
 
     public override Tensor forward(Tensor input)

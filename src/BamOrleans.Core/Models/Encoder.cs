@@ -47,7 +47,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
             ? new SmallResNet(options.InChannels, options.Width, options.Norm, options.SmallBlocksPerStage)
             : new ResNet(options.Architecture, options.InChannels, options.Norm);
         var projector = new ProjectorHead(
-            backbone.FeatureDim, options.ProjectorHiddenDim, options.ProjectorOutDim, options.ProjectorLayers, options.Norm);
+            backbone.FeatureDim, options.ProjectorHiddenDim, options.ProjectorOutDim, options.ProjectorLayers, options.ProjectorNorm);
         var encoder = new Encoder(options, backbone, projector);
         WeightInitializer.Initialize(encoder, seed);
         if (device is not null && device.type != DeviceType.CPU)

@@ -21,4 +21,13 @@ internal static class ResidualStage
             layers[i] = block(planes * expansion, planes, 1, norm);
         return (nn.Sequential(layers), planes * expansion);
     }
+
+    /// <summary>The 1×1 projection shortcut a block needs when it changes resolution or width
+    /// (torchvision's "downsample"), or null when the identity fits.</summary>
+    internal static nn.Module<Tensor, Tensor>? Shortcut(int inPlanes, int outPlanes, int stride, NormKind norm) =>
+        stride == 1 && inPlanes == outPlanes
+            ? null
+            : nn.Sequential(
+                nn.Conv2d(inPlanes, outPlanes, kernel_size: 1, stride: stride, bias: false),
+                Normalization.Norm2d(norm, outPlanes));
 }

@@ -20,6 +20,7 @@ public sealed record OptimizationOptions
 
     public double MinLearningRate { get; init; } = 1e-6;
 
+    /// <summary>Linear LR warm-up; runs shorter than 10× this warm up for a tenth of their steps.</summary>
     public int WarmupSteps { get; init; } = 50;
 
     public double WeightDecay { get; init; } = 0.04;
@@ -34,14 +35,14 @@ public sealed record OptimizationOptions
 
     public double EmaMomentumEnd { get; init; } = 1.0;
 
-    public IEnumerable<string> Validate(long totalSteps)
+    public IEnumerable<string> Validate()
     {
         if (!(BaseLearningRate > 0))
             yield return $"optimization.baseLearningRate = {BaseLearningRate}: must be > 0 (e.g. 2e-3).";
         if (MinLearningRate < 0 || MinLearningRate > BaseLearningRate)
             yield return $"optimization.minLearningRate = {MinLearningRate}: must be in [0, baseLearningRate].";
-        if (WarmupSteps < 0 || WarmupSteps >= totalSteps)
-            yield return $"optimization.warmupSteps = {WarmupSteps}: must be in [0, steps) (steps = {totalSteps}).";
+        if (WarmupSteps < 0)
+            yield return $"optimization.warmupSteps = {WarmupSteps}: must be ≥ 0 (e.g. 50).";
         if (WeightDecay < 0 || WeightDecayEnd < 0)
             yield return "optimization.weightDecay / weightDecayEnd: must be ≥ 0 (official: 0.04 → 0.4).";
         if (GradientClip < 0)

@@ -35,7 +35,7 @@ public sealed record TrainingConfig
         problems.AddRange(Objective.Validate().Select(p => "objective: " + p));
         problems.AddRange(Encoder.Validate().Select(p => "encoder: " + p));
         problems.AddRange(Augmentation.Validate().Select(p => "augmentation: " + p));
-        problems.AddRange(Optimization.Validate(Steps));
+        problems.AddRange(Optimization.Validate());
         if (Objective.TopK > 0 && Objective.TopK > Objective.TargetViews * GlobalBatch)
             problems.Add($"objective.topK = {Objective.TopK} exceeds the {Objective.TargetViews * GlobalBatch} target columns: lower topK or raise globalBatch.");
         return problems;

@@ -17,7 +17,9 @@ public sealed class TrainingSchedules
     {
         var o = config.Optimization;
         var peak = o.BaseLearningRate * config.GlobalBatch / 256.0;
-        _learningRate = new CosineSchedule(peak, o.MinLearningRate, config.Steps, o.WarmupSteps);
+        // A short run (a smoke test, a quick look) keeps a warm-up proportionate to its length.
+        var warmup = Math.Min(o.WarmupSteps, config.Steps / 10);
+        _learningRate = new CosineSchedule(peak, o.MinLearningRate, config.Steps, warmup);
         _weightDecay = new CosineSchedule(o.WeightDecay, o.WeightDecayEnd, config.Steps);
         _emaMomentum = new CosineSchedule(o.EmaMomentum, o.EmaMomentumEnd, config.Steps);
         _epsilon = new EpsilonSchedule(config.Objective.Epsilon, config.Objective.EpsilonFinal ?? config.Objective.Epsilon,

@@ -23,7 +23,7 @@ public class BatchIndependenceTests
     public void Group_norm_output_of_a_sample_is_the_same_alone_or_in_a_batch(
         EncoderArchitecture architecture, int channels, int size, ScalarType dtype)
     {
-        var options = new EncoderOptions { Architecture = architecture, InChannels = channels, Norm = NormKind.Group };
+        var options = new EncoderOptions { Architecture = architecture, InChannels = channels, Norm = NormKind.Group, ProjectorNorm = NormKind.Group };
         using var encoder = Encoder.Create(options, seed: 3);
         encoder.to(dtype);
         encoder.train();

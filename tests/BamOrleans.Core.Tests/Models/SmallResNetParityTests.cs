@@ -20,7 +20,7 @@ public class SmallResNetParityTests
             -12.519478276217695, 295.125138910663,
             [-0.9293473100052595, -1.6013258353142292, -1.924971708109018, -1.8322168017171492],
             [-1.146072766066774, -0.3843528750415005, 0.45454772374884467, 1.1891593246952215]),
-        EncoderOptions.ForFashionMnist(), size: 28);
+        EncoderOptions.ForFashionMnist() with { ProjectorNorm = NormKind.Group }, size: 28);
 
     [Fact]
     public void Rgb_32_matches_pytorch() => AssertMatches(
@@ -30,7 +30,7 @@ public class SmallResNetParityTests
             -12.2561271000363, 284.33589974282967,
             [-0.7663231422527708, -1.4039547080845902, -1.736454013982885, -1.6938151027974988],
             [-1.1557123721695335, -0.36911116116233783, 0.4913346667012699, 1.2394396078773144]),
-        EncoderOptions.ForFashionMnist() with { InChannels = 3 }, size: 32);
+        EncoderOptions.ForFashionMnist() with { InChannels = 3, ProjectorNorm = NormKind.Group }, size: 32);
 
     [Fact]
     public void Two_blocks_per_stage_match_pytorch() => AssertMatches(
@@ -40,7 +40,7 @@ public class SmallResNetParityTests
             -15.775137182759547, 518.9905895138015,
             [-1.7441452934150805, -2.4964169399442606, -2.7036288177142946, -2.317354215750263],
             [-1.3040985125077234, 0.37281300462801753, 1.9763646464501514, 3.1545212874003714]),
-        EncoderOptions.ForFashionMnist() with { SmallBlocksPerStage = 2 }, size: 28);
+        EncoderOptions.ForFashionMnist() with { SmallBlocksPerStage = 2, ProjectorNorm = NormKind.Group }, size: 28);
 
     [Fact]
     public void Batch_norm_variant_matches_pytorch_in_training_mode() => AssertMatches(

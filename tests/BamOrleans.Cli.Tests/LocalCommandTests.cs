@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Text.Json;
+using BamOrleans.Cli.Commands;
+
+namespace BamOrleans.Cli.Tests;
+
+/// <summary>`bam local` end to end on a tiny idx folder: what it writes and what it refuses.</summary>
+public class LocalCommandTests
+{
+    private static int Run(params string[] args)
+    {
+        var root = new RootCommand { LocalCommand.Create() };
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null });
+    }
+
+    private static string NewOutputFolder() => Path.Combine(Path.GetTempPath(), "bam-out-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Trains_evaluates_and_writes_a_metrics_file_with_the_three_representations()
+    {
+        using var data = new TinyFashionMnist();
+        var output = NewOutputFolder();
+        try
+        {
+            var code = Run("local", "--data", data.Directory, "--steps", "3", "--batch", "16", "--threads", "1", "--out", output);
+
+            Assert.Equal(0, code);
+            var metrics = Directory.GetFiles(output, "metrics.json", SearchOption.AllDirectories).Single();
+            using var json = JsonDocument.Parse(File.ReadAllText(metrics));
+            var root = json.RootElement;
+            Assert.Equal(3, root.GetProperty("steps").GetArrayLength());
+            Assert.All(root.GetProperty("steps").EnumerateArray(), s => Assert.True(double.IsFinite(s.GetProperty("loss").GetDouble())));
+            Assert.Equal(3, root.GetProperty("training").GetProperty("steps").GetInt32());
+            var names = root.GetProperty("evaluation").GetProperty("representations").EnumerateArray()
+                .Select(r => r.GetProperty("name").GetString()).ToList();
+            Assert.Equal(["BAM encoder", "random encoder", "raw pixels"], names);
+            Assert.All(root.GetProperty("evaluation").GetProperty("representations").EnumerateArray(),
+                r => Assert.InRange(r.GetProperty("knnTop1").GetDouble(), 0, 1));
+            // Raw pixels separate the bar-per-class images perfectly: the k-NN plumbing is real.
+            var pixels = root.GetProperty("evaluation").GetProperty("representations").EnumerateArray().Last();
+            Assert.True(pixels.GetProperty("knnTop1").GetDouble() > 0.9);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void An_impossible_config_exits_with_2_and_writes_nothing()
+    {
+        using var data = new TinyFashionMnist();
+        var output = NewOutputFolder();
+
+        var code = Run("local", "--data", data.Directory, "--batch", "1", "--out", output);
+
+        Assert.Equal(2, code);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void A_missing_dataset_folder_exits_with_2()
+    {
+        var code = Run("local", "--data", Path.Combine(Path.GetTempPath(), "no-such-" + Guid.NewGuid().ToString("N")), "--out", NewOutputFolder());
+        Assert.Equal(2, code);
+    }
+
+    [Fact]
+    public void An_unknown_dataset_kind_is_a_usage_error()
+    {
+        Assert.NotEqual(0, Run("local", "--dataset", "imagenet-on-floppy"));
+    }
+}
