@@ -31,6 +31,8 @@ public class LocalCommandTests
             Assert.Equal(3, root.GetProperty("steps").GetArrayLength());
             Assert.All(root.GetProperty("steps").EnumerateArray(), s => Assert.True(double.IsFinite(s.GetProperty("loss").GetDouble())));
             Assert.Equal(3, root.GetProperty("training").GetProperty("steps").GetInt32());
+            var cropScale = root.GetProperty("config").GetProperty("augmentation").GetProperty("globalScale");
+            Assert.Equal(2, cropScale.GetArrayLength()); // ranges are written as [min, max]
             var names = root.GetProperty("evaluation").GetProperty("representations").EnumerateArray()
                 .Select(r => r.GetProperty("name").GetString()).ToList();
             Assert.Equal(["BAM encoder", "random encoder", "raw pixels"], names);

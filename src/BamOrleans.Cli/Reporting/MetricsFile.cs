@@ -14,7 +14,7 @@ internal static class MetricsFile
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new RangeJsonConverter() },
     };
 
     public static void Write(string path, TrainingConfig config, string dataset, TrainingSummary summary,
