@@ -61,6 +61,27 @@ public class LocalCommandTests
     }
 
     [Fact]
+    public void Lars_is_selectable_and_recorded_in_the_metrics()
+    {
+        using var data = new TinyFashionMnist();
+        var output = NewOutputFolder();
+        try
+        {
+            Assert.Equal(0, Run("local", "--data", data.Directory, "--steps", "2", "--batch", "16", "--threads", "1",
+                "--optimizer", "lars", "--lr", "0.3", "--no-eval", "--out", output));
+            using var json = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(output, "metrics.json", SearchOption.AllDirectories).Single()));
+            var optimization = json.RootElement.GetProperty("config").GetProperty("optimization");
+            Assert.Equal("lars", optimization.GetProperty("optimizer").GetString());
+            Assert.Equal(0.3, optimization.GetProperty("baseLearningRate").GetDouble());
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("evaluation").ValueKind);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_missing_dataset_folder_exits_with_2()
     {
         var code = Run("local", "--data", Path.Combine(Path.GetTempPath(), "no-such-" + Guid.NewGuid().ToString("N")), "--out", NewOutputFolder());

@@ -37,12 +37,14 @@ internal static class LocalCommand
         var seed = new Option<long>("--seed") { Description = "seed of weights, sampling and augmentations", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "CPU threads for tensor math", DefaultValueFactory = _ => Environment.ProcessorCount };
         var localViews = new Option<int>("--local-views") { Description = "local (small) crops per image, beside the 2 global views", DefaultValueFactory = _ => LocalJobOptions.DefaultLocalViews };
+        var optimizer = new Option<OptimizerKind>("--optimizer") { Description = "AdamW (default) or Lars", DefaultValueFactory = _ => OptimizerKind.AdamW };
+        var learningRate = new Option<double>("--lr") { Description = "base learning rate per 256 images", DefaultValueFactory = _ => new OptimizationOptions().BaseLearningRate };
         var ema = new Option<bool>("--ema") { Description = "use a momentum (EMA) teacher for targets and columns" };
         var output = new Option<string>("--out") { Description = "folder for this run's outputs", DefaultValueFactory = _ => "runs" };
         var skipEval = new Option<bool>("--no-eval") { Description = "train only" };
 
         var command = new Command("local", "Train BAM on this machine on the embedded default (Fashion-MNIST), then evaluate it beside a random encoder and raw pixels");
-        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, ema, output, skipEval })
+        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -60,6 +62,8 @@ internal static class LocalCommand
                 Threads = parse.GetValue(threads),
                 LocalViews = parse.GetValue(localViews),
                 UseEmaTeacher = parse.GetValue(ema),
+                Optimizer = parse.GetValue(optimizer),
+                BaseLearningRate = parse.GetValue(learningRate),
                 OutputRoot = parse.GetValue(output)!,
                 Evaluate = !parse.GetValue(skipEval),
             };

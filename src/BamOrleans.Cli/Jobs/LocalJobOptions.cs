@@ -1,4 +1,5 @@
 using BamOrleans.Cli.Commands;
+using BamOrleans.Core.Training;
 
 namespace BamOrleans.Cli.Jobs;
 
@@ -22,6 +23,8 @@ internal sealed record LocalJobOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int LocalViews { get; init; } = DefaultLocalViews;
     public bool UseEmaTeacher { get; init; }
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+    public double BaseLearningRate { get; init; } = new OptimizationOptions().BaseLearningRate;
     public string OutputRoot { get; init; } = "runs";
     public bool Evaluate { get; init; } = true;
 }

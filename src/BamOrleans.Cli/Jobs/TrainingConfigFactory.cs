@@ -34,6 +34,7 @@ internal static class TrainingConfigFactory
             },
             Encoder = encoder,
             Augmentation = augmentation,
+            Optimization = new OptimizationOptions { Optimizer = options.Optimizer, BaseLearningRate = options.BaseLearningRate },
         };
     }
 }
