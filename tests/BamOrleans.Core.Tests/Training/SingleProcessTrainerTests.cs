@@ -78,6 +78,22 @@ public class SingleProcessTrainerTests
     }
 
     [Fact]
+    public void A_non_finite_loss_skips_the_update_and_leaves_the_weights_alone()
+    {
+        // A zero standard deviation turns every normalised pixel into ±inf/NaN: a poisoned batch.
+        var poisoned = new PixelNormalizer([0f], [0f]);
+        using var trainer = new SingleProcessTrainer(TrainerFixtures.Small(), TrainerFixtures.Squares(24), poisoned, Silent);
+        var before = trainer.Model.parameters().SelectMany(p => p.detach().flatten().data<float>().ToArray()).ToArray();
+
+        var record = trainer.Step();
+
+        Assert.True(record.Skipped);
+        Assert.False(double.IsFinite(record.Loss));
+        Assert.Equal(before, trainer.Model.parameters().SelectMany(p => p.detach().flatten().data<float>().ToArray()).ToArray());
+        Assert.Equal(1, trainer.NextStep); // the run moves on to the next batch
+    }
+
+    [Fact]
     public void An_invalid_config_is_refused_with_every_problem_named()
     {
         var config = TrainerFixtures.Small() with
