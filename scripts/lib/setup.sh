@@ -93,6 +93,28 @@ ensure_fashion_mnist() {
   ensure_debian_packages dataset-fashion-mnist
 }
 
+# The multi-process cluster tests start their own redis-server on a free 127.0.0.1 port (Orleans
+# Redis membership). Only the binary is needed: Debian's package also enables a system service,
+# which we leave alone — the tests never use it, and we start no service here.
+ensure_redis_server() {
+  if command -v redis-server >/dev/null; then
+    say "redis-server present ($(command -v redis-server)): nothing to do"
+    return 0
+  fi
+  say "redis-server missing (the cluster tests start their own instance): installing Debian package redis-server"
+  # policy-rc.d exit 101 tells invoke-rc.d not to start the packaged service during the install.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod 755 "$policy"
+    created_policy=1
+  fi
+  ensure_debian_packages redis-server || { [ "$created_policy" -eq 1 ] && as_root rm -f "$policy"; return 1; }
+  if [ "$created_policy" -eq 1 ]; then as_root rm -f "$policy"; fi
+  command -v redis-server >/dev/null || { say "ERROR: redis-server still not on PATH after installing it"; return 1; }
+  say "  done: $(redis-server --version | head -1)"
+}
+
 ensure_dotnet() {
   command -v dotnet >/dev/null || { say "ERROR: the .NET 10 SDK (dotnet) is not on PATH; install it first."; return 1; }
 }
@@ -107,5 +129,6 @@ prepare_machine() {
   ensure_dotnet
   ensure_libstdcxx
   ensure_fashion_mnist
+  ensure_redis_server
   nuget_restore
 }

@@ -1,0 +1,79 @@
+using BamOrleans.Grains.Steps;
+using Orleans.Concurrency;
+
+namespace BamOrleans.Grains.Runs;
+
+/// <summary>
+/// One training run, keyed by its run id. Holds the run's settings and status, its membership
+/// generation and registered slots, and the step barrier: a step completes when every slot
+/// registered in the current generation has reported for it.
+/// </summary>
+/// <remarks>
+/// Generation rule: every change of the registered slot set (a slot added, removed, or moved to
+/// another silo) bumps the generation and reopens the current step from scratch, so the survivors
+/// redo it together; messages stamped with the old generation are refused from then on.
+/// </remarks>
+[Alias("bam.IRunGrain")]
+public interface IRunGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the run's settings. Allowed once, while Created; repeating the same settings is a no-op.</summary>
+    [Alias("Create")]
+    Task<RunStatusSnapshot> Create(RunSettings settings);
+
+    /// <summary>The stored settings, or null before <see cref="Create"/>.</summary>
+    [Alias("GetSettings"), ReadOnly]
+    Task<RunSettings?> GetSettings();
+
+    /// <summary>Registers (or moves) a slot. Bumps the generation unless the slot was already registered on that silo.</summary>
+    [Alias("RegisterSlot")]
+    Task<SlotRegistration> RegisterSlot(string slotId, SiloAddress silo);
+
+    /// <summary>Removes a slot (it left, or was lost). Bumps the generation if it was registered.</summary>
+    [Alias("UnregisterSlot")]
+    Task<RunStatusSnapshot> UnregisterSlot(string slotId);
+
+    /// <summary>Removes every slot hosted on a silo declared dead, with one generation bump. Returns the removed slot ids.</summary>
+    [Alias("RemoveSlotsOnSilo")]
+    Task<IReadOnlyList<string>> RemoveSlotsOnSilo(SiloAddress silo);
+
+    /// <summary>Created or Paused → Running. Needs at least one registered slot.</summary>
+    [Alias("Start")]
+    Task<RunStatusSnapshot> Start();
+
+    /// <summary>Running → Paused: step messages are refused until <see cref="Start"/>.</summary>
+    [Alias("Pause")]
+    Task<RunStatusSnapshot> Pause();
+
+    /// <summary>→ Completed (final).</summary>
+    [Alias("Complete")]
+    Task<RunStatusSnapshot> Complete();
+
+    /// <summary>→ Failed (final), with the reason kept in the status.</summary>
+    [Alias("Fail")]
+    Task<RunStatusSnapshot> Fail(string reason);
+
+    /// <summary>
+    /// A slot's result for the open step. Accepted only if its stamp names the current generation
+    /// and the open step, the run is running, the slot is registered and has not reported yet;
+    /// otherwise refused and counted under the reason (see <see cref="StaleMessagePolicy"/>).
+    /// </summary>
+    [Alias("SubmitStepResult")]
+    Task<SubmitOutcome> SubmitStepResult(StepStamp stamp, string slotId, StepPayload payload);
+
+    /// <summary>
+    /// Waits (at most <paramref name="timeout"/>) until the step named by the stamp completes, or
+    /// is superseded by a membership change. Returns at once for the last completed step. Runs
+    /// interleaved with other calls, so waiting never blocks the submissions it waits for.
+    /// Keep <paramref name="timeout"/> below the Orleans response timeout (30 s by default).
+    /// </summary>
+    [Alias("WaitForStep"), AlwaysInterleave]
+    Task<StepWaitOutcome> WaitForStep(StepStamp stamp, TimeSpan timeout);
+
+    /// <summary>The last completed step if it is <paramref name="step"/> (of any generation); null otherwise. Only the last one is kept.</summary>
+    [Alias("GetStepResult"), ReadOnly]
+    Task<StepResult?> GetStepResult(long step);
+
+    /// <summary>A snapshot of status, generation, open step, slots and refusal counters.</summary>
+    [Alias("GetStatus"), ReadOnly]
+    Task<RunStatusSnapshot> GetStatus();
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Serilog;
+using StackExchange.Redis;
+
+namespace BamOrleans.Silo;
+
+/// <summary>Builds the generic host of one silo: Serilog, Orleans with the chosen membership, the grains.</summary>
+public static class BamSiloHost
+{
+    /// <summary>
+    /// Time the host gives the silo to stop on SIGTERM. A spot preemption notice gives about 30 s;
+    /// the silo must have left the cluster before the VM goes, so stay under it.
+    /// </summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
+
+    /// <summary>Builds (does not start) the silo host. <paramref name="logger"/> becomes its only log sink.</summary>
+    public static IHost Build(BamSiloOptions options, Serilog.ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // No default configuration sources: the command line is the only input, so what runs is what was typed.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+
+        builder.UseOrleans(silo =>
+        {
+            ConfigureClustering(silo, options);
+            silo.Configure<ClusterMembershipOptions>(TrainingClusterMembership.Apply);
+        });
+        // Registered after Orleans so it starts once the silo has joined.
+        builder.Services.AddHostedService<MembershipViewLogger>();
+        return builder.Build();
+    }
+
+    /// <summary>The endpoint other silos and logs know this silo by ("ip:siloPort").</summary>
+    public static string DescribeEndpoint(BamSiloOptions options) =>
+        $"{(options.Clustering == ClusteringMode.Localhost ? IPAddress.Loopback : options.AdvertisedIp?.ToString() ?? "auto")}:{options.SiloPort}";
+
+    /// <summary>The Redis configuration for display: endpoints only, never the password.</summary>
+    public static string DescribeRedis(string configuration) =>
+        ConfigurationOptions.Parse(configuration).ToString(includePassword: false);
+
+    private static void ConfigureClustering(ISiloBuilder silo, BamSiloOptions options)
+    {
+        switch (options.Clustering)
+        {
+            case ClusteringMode.Localhost:
+                var primary = options.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
+                break;
+            case ClusteringMode.Redis:
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                silo.UseRedisClustering(o =>
+                {
+                    var redis = ConfigurationOptions.Parse(options.Redis);
+                    // Keep retrying instead of failing at start: Redis may come up after the silos.
+                    redis.AbortOnConnectFail = false;
+                    o.ConfigurationOptions = redis;
+                });
+                if (options.AdvertisedIp is { } ip)
+                    silo.ConfigureEndpoints(ip, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                else
+                    silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(options), options.Clustering, "unknown clustering mode");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using Serilog.Events;
+
+namespace BamOrleans.Silo;
+
+/// <summary>Where a silo finds the others.</summary>
+public enum ClusteringMode
+{
+    /// <summary>Development membership hosted by a primary silo on this machine (one process or several).</summary>
+    Localhost,
+
+    /// <summary>Membership table in Redis: the multi-process and production mode.</summary>
+    Redis,
+}
+
+/// <summary>Everything `bam-silo` needs to start one silo.</summary>
+public sealed record BamSiloOptions
+{
+    /// <summary>Names the service; constant across deployments so storage keys stay stable.</summary>
+    public const string DefaultServiceId = "bam-orleans";
+
+    public ClusteringMode Clustering { get; init; } = ClusteringMode.Localhost;
+
+    /// <summary>StackExchange.Redis configuration string ("host:port[,password=...]"); Redis mode only.</summary>
+    public string Redis { get; init; } = "127.0.0.1:6379";
+
+    /// <summary>Port for silo-to-silo traffic.</summary>
+    public int SiloPort { get; init; } = 11111;
+
+    /// <summary>Port clients connect to.</summary>
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>Localhost mode only: silo port of the silo that hosts the development membership table (default: this silo's own).</summary>
+    public int? PrimarySiloPort { get; init; }
+
+    /// <summary>Names one deployment of the service; silos and clients only meet inside the same cluster id.</summary>
+    public string ClusterId { get; init; } = "bam";
+
+    public string ServiceId { get; init; } = DefaultServiceId;
+
+    /// <summary>
+    /// Address this silo announces and binds to. Null in Redis mode: Orleans picks this host's
+    /// address and listens on all interfaces. Localhost mode always uses the loopback address.
+    /// </summary>
+    public IPAddress? AdvertisedIp { get; init; }
+
+    /// <summary>Minimum level of this silo's own logs (Orleans' are kept at Warning and above).</summary>
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>Problems that make these options unusable, as messages naming the command-line option; empty when fine.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        foreach (var (name, port) in new[] { ("--silo-port", SiloPort), ("--gateway-port", GatewayPort) })
+            if (port is < 1 or > 65535) errors.Add($"{name} {port}: must be between 1 and 65535");
+        if (SiloPort == GatewayPort) errors.Add("--silo-port and --gateway-port must differ");
+        if (PrimarySiloPort is < 1 or > 65535) errors.Add($"--primary-silo-port {PrimarySiloPort}: must be between 1 and 65535");
+        if (Clustering != ClusteringMode.Localhost && PrimarySiloPort is not null)
+            errors.Add("--primary-silo-port applies to --clustering localhost only");
+        if (Clustering != ClusteringMode.Redis && AdvertisedIp is not null)
+            errors.Add("--advertise-ip applies to --clustering redis only (localhost clustering uses 127.0.0.1)");
+        if (Clustering == ClusteringMode.Redis && string.IsNullOrWhiteSpace(Redis))
+            errors.Add("--redis must name the Redis server with --clustering redis");
+        if (string.IsNullOrWhiteSpace(ClusterId)) errors.Add("--cluster-id must not be empty");
+        if (string.IsNullOrWhiteSpace(ServiceId)) errors.Add("--service-id must not be empty");
+        return errors;
+    }
+}

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using BamOrleans.Silo;
+using Microsoft.Extensions.Hosting;
+
+// `bam-silo`: parses the command line, then runs one silo until SIGTERM/SIGINT.
+// The generic host, not the command-line library, handles termination signals, so a preemption
+// notice gets the host's orderly shutdown (leave the cluster) instead of a hard exit.
+var command = SiloCommand.Create(async options =>
+{
+    var endpoint = BamSiloHost.DescribeEndpoint(options);
+    using var root = SiloLogging.Create(options.LogLevel, endpoint);
+    var logger = root.ForContext("SourceContext", "bam-silo");
+    try
+    {
+        using var host = BamSiloHost.Build(options, root);
+        await host.StartAsync();
+        logger.Information("Silo {Endpoint} up: cluster {ClusterId}, {Clustering} membership{RedisNote}, gateway port {GatewayPort}, process {ProcessId}",
+            endpoint, options.ClusterId, options.Clustering,
+            options.Clustering == ClusteringMode.Redis ? $" at {BamSiloHost.DescribeRedis(options.Redis)}" : "",
+            options.GatewayPort, Environment.ProcessId);
+        await host.WaitForShutdownAsync();
+        logger.Information("Silo {Endpoint} stopped", endpoint);
+        return 0;
+    }
+    catch (Exception e)
+    {
+        logger.Fatal(e, "Silo {Endpoint} failed", endpoint);
+        return 1;
+    }
+});
+return await command.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

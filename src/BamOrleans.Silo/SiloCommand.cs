@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Net;
+using Serilog.Events;
+
+namespace BamOrleans.Silo;
+
+/// <summary>The `bam-silo` command line: turns arguments into <see cref="BamSiloOptions"/>.</summary>
+public static class SiloCommand
+{
+    /// <summary>Builds the command; <paramref name="run"/> receives the parsed options.</summary>
+    public static RootCommand Create(Func<BamSiloOptions, Task<int>> run)
+    {
+        var defaults = new BamSiloOptions();
+        var clustering = new Option<ClusteringMode>("--clustering")
+        {
+            Description = "localhost (development membership on this machine) or redis (membership table in Redis)",
+            DefaultValueFactory = _ => defaults.Clustering,
+            CustomParser = r => ParseClustering(r),
+            HelpName = "localhost|redis",
+        };
+        var redis = new Option<string>("--redis")
+        {
+            Description = "Redis configuration (host:port[,password=...]) for --clustering redis",
+            DefaultValueFactory = _ => defaults.Redis,
+        };
+        var siloPort = new Option<int>("--silo-port") { Description = "port for silo-to-silo traffic", DefaultValueFactory = _ => defaults.SiloPort };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "port clients connect to", DefaultValueFactory = _ => defaults.GatewayPort };
+        var primaryPort = new Option<int?>("--primary-silo-port") { Description = "--clustering localhost: silo port of the silo holding the membership table (default: this one)" };
+        var clusterId = new Option<string>("--cluster-id") { Description = "deployment name; silos and clients meet only within one", DefaultValueFactory = _ => defaults.ClusterId };
+        var serviceId = new Option<string>("--service-id") { Description = "service name, stable across deployments", DefaultValueFactory = _ => defaults.ServiceId };
+        var advertise = new Option<IPAddress?>("--advertise-ip")
+        {
+            Description = "--clustering redis: address to announce and bind to (default: this host's address, listening on all interfaces)",
+            CustomParser = r => ParseAddress(r),
+        };
+        var logLevel = new Option<LogEventLevel>("--log-level") { Description = "minimum level of bam's own logs", DefaultValueFactory = _ => defaults.LogLevel };
+
+        var root = new RootCommand("bam-silo — one Orleans silo of a BamOrleans training cluster");
+        foreach (var option in new Option[] { clustering, redis, siloPort, gatewayPort, primaryPort, clusterId, serviceId, advertise, logLevel })
+            root.Options.Add(option);
+        root.SetAction((parse, _) =>
+        {
+            var options = new BamSiloOptions
+            {
+                Clustering = parse.GetValue(clustering),
+                Redis = parse.GetValue(redis)!,
+                SiloPort = parse.GetValue(siloPort),
+                GatewayPort = parse.GetValue(gatewayPort),
+                PrimarySiloPort = parse.GetValue(primaryPort),
+                ClusterId = parse.GetValue(clusterId)!,
+                ServiceId = parse.GetValue(serviceId)!,
+                AdvertisedIp = parse.GetValue(advertise),
+                LogLevel = parse.GetValue(logLevel),
+            };
+            var errors = options.Validate();
+            if (errors.Count == 0) return run(options);
+            foreach (var error in errors) Console.Error.WriteLine($"bam-silo: {error}");
+            return Task.FromResult(2);
+        });
+        return root;
+    }
+
+    private static ClusteringMode ParseClustering(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (Enum.TryParse<ClusteringMode>(text, ignoreCase: true, out var mode) && Enum.IsDefined(mode)) return mode;
+        result.AddError($"--clustering {text}: unknown; use localhost or redis");
+        return default;
+    }
+
+    private static IPAddress? ParseAddress(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (IPAddress.TryParse(text, out var address)) return address;
+        result.AddError($"--advertise-ip {text}: not an IP address");
+        return null;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace BamOrleans.Cluster.Tests.MultiProcess;
+
+/// <summary>
+/// A process this test started: its output is kept (last lines) for assertions and failure
+/// messages, and disposing it kills its whole tree and waits, boundedly, until it is gone.
+/// </summary>
+internal sealed class ChildProcess : IDisposable
+{
+    private const int KeptLines = 400;
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private bool _disposed;
+
+    private ChildProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    public string Name { get; }
+
+    public int Id { get; private set; }
+
+    /// <summary>Whether the process is gone (always true once disposed: disposing waits for the exit).</summary>
+    public bool HasExited => _disposed || _process.HasExited;
+
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true, // never reads the test runner's input
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        var child = new ChildProcess(name, new Process { StartInfo = info, EnableRaisingEvents = true });
+        child._process.OutputDataReceived += (_, e) => child.Keep(e.Data);
+        child._process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
+        child._process.Start();
+        child.Id = child._process.Id;
+        child._process.BeginOutputReadLine();
+        child._process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Whether one kept output line contains every one of <paramref name="texts"/>.</summary>
+    public bool Printed(params string[] texts) =>
+        _lines.Any(line => texts.All(t => line.Contains(t, StringComparison.Ordinal)));
+
+    /// <summary>The last <paramref name="count"/> lines, for failure messages.</summary>
+    public string Tail(int count = 30) =>
+        $"--- {Name} (pid {Id}{(_disposed ? ", stopped" : _process.HasExited ? $", exited {_process.ExitCode}" : "")}) ---\n"
+        + string.Join('\n', _lines.TakeLast(count));
+
+    /// <summary>
+    /// Ids of live processes whose command line contains <paramref name="marker"/> (Linux /proc),
+    /// to prove that nothing a test started, children included, outlived it.
+    /// </summary>
+    public static IReadOnlyList<int> RunningWithCommandLine(string marker)
+    {
+        if (!OperatingSystem.IsLinux()) return [];
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains(marker, StringComparison.Ordinal))
+                    found.Add(pid);
+            }
+            catch (IOException)
+            {
+                // Exited while we looked.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours.
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Kills the process and everything it started (SIGKILL), as a spot eviction would.</summary>
+    public void Kill()
+    {
+        if (!HasExited) _process.Kill(entireProcessTree: true);
+    }
+
+    /// <summary>Kills the tree and waits up to <paramref name="limit"/>; returns whether it is gone.</summary>
+    public bool KillAndWait(TimeSpan limit)
+    {
+        if (_disposed) return true;
+        try
+        {
+            Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+        return _process.WaitForExit(limit);
+    }
+
+    /// <summary>Kills the tree and waits for it, boundedly; then releases the handle. Safe to repeat.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        var gone = KillAndWait(TimeSpan.FromSeconds(10));
+        _process.Dispose();
+        _disposed = gone;
+        if (!gone) throw new InvalidOperationException($"{Name} (pid {Id}) did not exit within 10 s of SIGKILL");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _lines.Enqueue(line);
+        while (_lines.Count > KeptLines) _lines.TryDequeue(out _);
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using BamOrleans.Cluster.Tests.Support;
+using BamOrleans.Grains.Runs;
+using BamOrleans.Grains.Steps;
+using BamOrleans.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit.Abstractions;
+
+namespace BamOrleans.Cluster.Tests.MultiProcess;
+
+/// <summary>
+/// Three real `bam-silo` processes meeting through a redis-server this test starts, a client
+/// calling the run grain through them, and a silo killed outright to watch the tuned failure
+/// detection. Every process it starts is killed by its id at the end, pass or fail.
+/// </summary>
+[Collection(MultiProcessCollection.Name)]
+public sealed class MultiProcessClusterTests(ITestOutputHelper output)
+{
+    private const int SiloCount = 3;
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Three_silo_processes_on_redis_membership_see_each_other_serve_the_run_grain_and_detect_a_killed_silo()
+    {
+        var deadline = new Deadline(Budget);
+        var started = new List<ChildProcess>();
+        RedisServer? redis = null;
+        IHost? client = null;
+        var clock = Stopwatch.StartNew();
+        var passed = false;
+        var clusterId = $"mp-{Guid.NewGuid():N}"; // on every silo's command line
+        string? redisDirectory = null;            // on redis-server's command line
+        try
+        {
+            redis = await RedisServer.Start(deadline);
+            redisDirectory = redis.DataDirectory;
+            started.Add(redis.Process);
+            var ports = FreePorts.Take(2 * SiloCount);
+            var silos = Enumerable.Range(0, SiloCount)
+                .Select(i => SiloProcess.StartRedisSilo($"silo{i}", redis.Configuration, clusterId, ports[2 * i], ports[2 * i + 1]))
+                .ToList();
+            started.AddRange(silos);
+            string Logs() => string.Join('\n', started.Select(p => p.Tail()));
+
+            await deadline.Until("every silo to report it is up", () => Task.FromResult(silos.All(s => s.Printed(" up: cluster "))), Logs);
+            output.WriteLine($"silos up after {clock.Elapsed.TotalSeconds:F1} s");
+
+            client = await ConnectClient(redis.Configuration, clusterId, deadline, Logs);
+            var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
+
+            // Membership: the table holds the three, and each silo's own view has all three.
+            SiloAddress[] addresses = [];
+            await deadline.Until($"{SiloCount} active silos in the membership table", async () =>
+            {
+                addresses = (await management.GetHosts(onlyActive: true)).Keys.OrderBy(a => a.Endpoint.Port).ToArray();
+                return addresses.Length == SiloCount;
+            }, () => $"{addresses.Length} active\n{Logs()}");
+            Assert.Equal(ports.Where((_, i) => i % 2 == 0).Order(), addresses.Select(a => a.Endpoint.Port));
+            await deadline.Until("each silo to see all three", () => Task.FromResult(
+                silos.All(s => s.Printed($": {SiloCount} active silos"))), Logs);
+            output.WriteLine($"membership converged after {clock.Elapsed.TotalSeconds:F1} s");
+
+            await ExerciseRunGrain(client.Services.GetRequiredService<IClusterClient>(), addresses);
+
+            // A spot eviction: kill -9 one silo, then wait for the others to declare it dead.
+            var victim = silos[2];
+            var victimAddress = addresses.Single(a => a.Endpoint.Port == ports[4]);
+            var killedAt = clock.Elapsed;
+            victim.Kill();
+            await deadline.Until("the killed silo to be declared dead", async () =>
+            {
+                var hosts = await management.GetHosts(onlyActive: false);
+                return hosts.TryGetValue(victimAddress, out var status) && status == SiloStatus.Dead;
+            }, Logs);
+            var detection = clock.Elapsed - killedAt;
+            await deadline.Until("both survivors to see two active silos", () => Task.FromResult(
+                silos.Take(2).All(s => s.Printed(": 2 active silos", ", 1 dead"))), Logs);
+            output.WriteLine($"killed silo declared dead after {detection.TotalSeconds:F1} s");
+            passed = true;
+        }
+        finally
+        {
+            // Stop everything first, assert after: one failure must not leave the other processes running.
+            await StopClient(client);
+            var leftBehind = started.Where(p => !p.KillAndWait(TimeSpan.FromSeconds(10))).Select(p => $"{p.Name} (pid {p.Id})").ToList();
+            foreach (var process in started) output.WriteLine(process.Tail(passed ? 8 : 60));
+            redis?.Dispose();
+            output.WriteLine($"total {clock.Elapsed.TotalSeconds:F1} s; {started.Count} processes started, {started.Count - leftBehind.Count} stopped");
+            Assert.True(leftBehind.Count == 0, $"still running after SIGKILL: {string.Join(", ", leftBehind)}");
+            Assert.All(started, p => Assert.True(p.HasExited, $"{p.Name} (pid {p.Id}) left behind"));
+            foreach (var process in started) process.Dispose();
+            Assert.Empty(ChildProcess.RunningWithCommandLine(clusterId));
+            if (redisDirectory is not null) Assert.Empty(ChildProcess.RunningWithCommandLine(redisDirectory));
+        }
+    }
+
+    private async Task StopClient(IHost? client)
+    {
+        if (client is null) return;
+        try
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await client.StopAsync(stop.Token);
+        }
+        catch (Exception e)
+        {
+            output.WriteLine($"client stop: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    private static async Task<IHost> ConnectClient(string redis, string clusterId, Deadline deadline, Func<string> logs)
+    {
+        IHost? connected = null;
+        await deadline.Until("a client to connect through the gateways", async () =>
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.UseOrleansClient(c =>
+            {
+                c.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = clusterId;
+                    o.ServiceId = BamSiloOptions.DefaultServiceId;
+                });
+                c.UseRedisClustering(redis);
+            });
+            var host = builder.Build();
+            try
+            {
+                using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                await host.StartAsync(attempt.Token);
+                connected = host;
+                return true;
+            }
+            catch
+            {
+                host.Dispose();
+                throw;
+            }
+        }, logs, TimeSpan.FromSeconds(1));
+        return connected!;
+    }
+
+    /// <summary>The run grain through a real client: one slot per silo process, a full step, a stale generation refused.</summary>
+    private static async Task ExerciseRunGrain(IClusterClient client, SiloAddress[] silos)
+    {
+        var run = client.GetGrain<IRunGrain>($"mp-run-{Guid.NewGuid():N}");
+        await run.Create(new RunSettings("yaml", "steps: 1\n"));
+        for (var i = 0; i < silos.Length; i++) await run.RegisterSlot($"slot-{i}", silos[i]);
+        var stamp = (await run.Start()).Current;
+
+        var wait = run.WaitForStep(stamp, TimeSpan.FromSeconds(10));
+        for (var i = 0; i < silos.Length; i++)
+            Assert.True((await run.SubmitStepResult(stamp, $"slot-{i}", StepPayload.FromFloats([i, 0.5f * i]))).Accepted);
+        var done = await wait;
+        Assert.Equal(StepWaitStatus.Completed, done.Status);
+        Assert.Equal([0f, 0f, 1f, 0.5f, 2f, 1f], done.Result!.Contributions.SelectMany(c => c.Payload.Floats));
+
+        await run.UnregisterSlot("slot-2");
+        var refused = await run.SubmitStepResult(stamp with { Step = 1 }, "slot-2", StepPayload.FromFloats([9]));
+        Assert.Equal(RefusalReason.StaleGeneration, refused.Refusal);
+        var status = await run.GetStatus();
+        Assert.Equal(1, status.RefusalsFor(RefusalReason.StaleGeneration));
+        Assert.Equal(1, status.CompletedSteps);
+        Assert.Equal(stamp, (await run.GetStepResult(0))!.Stamp);
+    }
+}
+
+/// <summary>
+/// Runs alone, after the parallel collections: four extra processes on a small machine should not
+/// compete with the in-process silos, whose tuned failure detection is sensitive to starvation.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MultiProcessCollection
+{
+    public const string Name = "multi-process cluster";
+}
