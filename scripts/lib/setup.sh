@@ -18,7 +18,9 @@ apt_update_once() {
   fi
 }
 
-is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+# No early-exiting reader (grep -q, awk exit, head) in a pipeline: under pipefail the writer's
+# SIGPIPE would fail the whole pipeline at random.
+is_installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == *"install ok installed"* ]]; }
 
 ensure_debian_packages() {
   local missing=()
@@ -30,7 +32,7 @@ ensure_debian_packages() {
 }
 
 libstdcxx_path() {
-  ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}'
+  ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}'
 }
 
 # TorchSharp 0.107's native library (libLibTorchSharp.so) is built with GCC 13 and needs
@@ -112,7 +114,7 @@ ensure_redis_server() {
   ensure_debian_packages redis-server || { [ "$created_policy" -eq 1 ] && as_root rm -f "$policy"; return 1; }
   if [ "$created_policy" -eq 1 ]; then as_root rm -f "$policy"; fi
   command -v redis-server >/dev/null || { say "ERROR: redis-server still not on PATH after installing it"; return 1; }
-  say "  done: $(redis-server --version | head -1)"
+  say "  done: $(redis-server --version)"
 }
 
 ensure_dotnet() {
