@@ -1,3 +1,5 @@
+using BamOrleans.Core.Randomness;
+
 namespace BamOrleans.Core.Augmentation;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace BamOrleans.Core.Augmentation;
 /// </summary>
 internal struct CounterRandom
 {
-    private const ulong Golden = 0x9E3779B97F4A7C15UL;
+    private const ulong Golden = SplitMix64.Golden;
     private readonly ulong _key;
     private ulong _counter;
 
@@ -49,12 +51,7 @@ internal struct CounterRandom
 
     private static ulong Absorb(ulong state, ulong value) => Mix(state ^ Mix(value + Golden));
 
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    private static ulong Mix(ulong z) => SplitMix64.Mix(z);
 }
 
 /// <summary>What a random stream is drawn for; part of its key.</summary>

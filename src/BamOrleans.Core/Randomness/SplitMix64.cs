@@ -1,4 +1,4 @@
-namespace BamOrleans.Core.Training;
+namespace BamOrleans.Core.Randomness;
 
 /// <summary>
 /// A tiny, fully specified pseudo-random generator (Steele, Lea &amp; Flood's SplitMix64). Used where
@@ -7,11 +7,14 @@ namespace BamOrleans.Core.Training;
 /// </summary>
 public struct SplitMix64(ulong state)
 {
+    /// <summary>The golden-ratio increment of the SplitMix64 sequence.</summary>
+    public const ulong Golden = 0x9E3779B97F4A7C15UL;
+
     private ulong _state = state;
 
     public ulong Next()
     {
-        _state += 0x9E3779B97F4A7C15UL;
+        _state += Golden;
         return Mix(_state);
     }
 

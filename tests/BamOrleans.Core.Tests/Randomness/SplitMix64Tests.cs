@@ -1,6 +1,6 @@
-using BamOrleans.Core.Training;
+using BamOrleans.Core.Randomness;
 
-namespace BamOrleans.Core.Tests.Training;
+namespace BamOrleans.Core.Tests.Randomness;
 
 public class SplitMix64Tests
 {
