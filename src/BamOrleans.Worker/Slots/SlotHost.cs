@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using BamOrleans.Grains.Runs;
+using BamOrleans.Grains.Training;
+using BamOrleans.Worker.Runs;
+using Serilog;
+
+namespace BamOrleans.Worker.Slots;
+
+/// <summary>
+/// This silo's worker slots: creates each slot's replica when its grain asks, keeps it in this
+/// process's memory, and stops them all when the silo stops.
+/// </summary>
+public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IDatasetProvider datasets, ILogger log)
+    : ISlotHost, IDisposable
+{
+    private readonly ConcurrentDictionary<string, SlotTrainer> _slots = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _joining = new(1, 1);
+
+    public async Task<SlotReport> Join(string slotId, string runId)
+    {
+        await _joining.WaitAsync();
+        try
+        {
+            if (_slots.TryGetValue(slotId, out var existing)) return existing.Report();
+            var run = grains.GetGrain<IRunGrain>(runId);
+            var settings = await run.GetSettings()
+                           ?? throw new InvalidOperationException($"run {runId} has no settings: create it (bam CLI) before its slots join.");
+            var definition = RunDefinitionJson.FromSettings(settings);
+            var data = datasets.Open(definition.Dataset);
+            var trainer = new SlotTrainer(slotId, runId, silo.SiloAddress, definition, data, grains, log);
+            await run.RegisterSlot(slotId, silo.SiloAddress);
+            _slots[slotId] = trainer;
+            trainer.Start();
+            log.Information("Slot {SlotId} joined run {RunId} on {Silo}: encoder {Parameters}, dataset {Dataset} ({Images} images)",
+                slotId, runId, silo.SiloAddress, definition.Config.Encoder, data.Name, data.Count);
+            return trainer.Report();
+        }
+        finally
+        {
+            _joining.Release();
+        }
+    }
+
+    public async Task<SlotReport> Leave(string slotId)
+    {
+        var trainer = Get(slotId);
+        await Task.Run(trainer.Stop);
+        await grains.GetGrain<IRunGrain>(trainer.RunId).UnregisterSlot(slotId);
+        _slots.TryRemove(slotId, out _);
+        var report = trainer.Report();
+        trainer.Dispose();
+        log.Information("Slot {SlotId} left run {RunId} after {Steps} steps", slotId, trainer.RunId, report.CompletedSteps);
+        return report;
+    }
+
+    public SlotReport Report(string slotId) => Get(slotId).Report();
+
+    public IReadOnlyList<SlotStepRecord> History(string slotId, long fromStep) => Get(slotId).History(fromStep);
+
+    public ModelSnapshot Export(string slotId) => Get(slotId).Export();
+
+    private SlotTrainer Get(string slotId) =>
+        _slots.TryGetValue(slotId, out var trainer)
+            ? trainer
+            : throw new InvalidOperationException($"slot {slotId} is not running on {silo.SiloAddress}: call Join first (or the silo restarted and the slot's replica is gone).");
+
+    public void Dispose()
+    {
+        foreach (var trainer in _slots.Values) trainer.Dispose();
+        _slots.Clear();
+        _joining.Dispose();
+    }
+}

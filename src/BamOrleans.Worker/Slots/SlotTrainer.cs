@@ -1,0 +1,359 @@
+using System.Diagnostics;
+using BamOrleans.Core.Augmentation;
+using BamOrleans.Core.Data;
+using BamOrleans.Core.Distributed;
+using BamOrleans.Core.Models;
+using BamOrleans.Core.Objective;
+using BamOrleans.Core.Optim;
+using BamOrleans.Core.Training;
+using BamOrleans.Grains.Data;
+using BamOrleans.Grains.Runs;
+using BamOrleans.Grains.Steps;
+using BamOrleans.Grains.Training;
+using BamOrleans.Worker.Runs;
+using Serilog;
+using static TorchSharp.torch;
+
+namespace BamOrleans.Worker.Slots;
+
+/// <summary>
+/// One worker slot's replica and its training loop: each step it draws its samples from the data
+/// pool, embeds its views, exchanges rows for targets with the aggregator, computes its exact share
+/// of the global loss, returns the column gradients, back-propagates, averages the parameter
+/// gradients through the gradient shards, and reports to the run's barrier. Only when the barrier
+/// completes — every slot of the generation reported — does it apply the optimizer step, so a
+/// step is applied by all replicas or by none.
+/// </summary>
+/// <remarks>
+/// The loop runs on its own thread and blocks on grain calls. That keeps each step's tensors in one
+/// DisposeScope (scopes are per thread, and an await could resume elsewhere) and keeps seconds of
+/// tensor work off Orleans' scheduler.
+/// </remarks>
+internal sealed class SlotTrainer : IDisposable
+{
+    /// <summary>How long one call into an exchange waits for the other slots before the slot
+    /// re-checks that its step is still the run's open step. Below Orleans' response timeout.</summary>
+    private static readonly TimeSpan ExchangeWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often an idle slot (run created or paused) looks at the run again.</summary>
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
+
+    private readonly IGrainFactory _grains;
+    private readonly ILogger _log;
+    private readonly IImageDataset _data;
+    private readonly TrainingConfig _config;
+    private readonly MultiViewAugmenter _augmenter;
+    private readonly TrainingSchedules _schedules;
+    private readonly int _stepsPerEpoch;
+    private readonly Encoder _model;
+    private readonly Encoder? _teacher;
+    private readonly IOptimizer _optimizer;
+    private readonly GradientVector _gradients;
+    private readonly IRunGrain _run;
+    private readonly IDataPoolGrain _pool;
+    private readonly IBatchAggregatorGrain _aggregator;
+    private readonly List<SlotStepRecord> _history = [];
+    private readonly object _stepLock = new();
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+    private volatile SlotState _state = SlotState.Waiting;
+    private string? _error;
+    private long _generation;
+    private double _lastLoss = double.NaN;
+    // The parameters' checksum as of the last applied step: reported without taking the step lock.
+    private ulong _checksum;
+
+    public SlotTrainer(string slotId, string runId, SiloAddress silo, RunDefinition definition, IImageDataset data,
+        IGrainFactory grains, ILogger log)
+    {
+        SlotId = slotId;
+        RunId = runId;
+        Silo = silo;
+        _grains = grains;
+        _data = data;
+        _config = definition.Config;
+        _log = log.ForContext<SlotTrainer>().ForContext("SlotId", slotId).ForContext("RunId", runId);
+        if (data.Count < _config.GlobalBatch)
+            throw new InvalidConfigurationException([$"globalBatch = {_config.GlobalBatch} exceeds the {data.Count} images of '{data.Name}' on this silo: lower it, or check that every silo has the whole dataset."]);
+        if (data.Shape.Channels != _config.Encoder.InChannels)
+            throw new InvalidConfigurationException([$"encoder.inChannels = {_config.Encoder.InChannels} but '{data.Name}' on this silo has {data.Shape.Channels} channel(s): set them equal."]);
+
+        _stepsPerEpoch = data.Count / _config.GlobalBatch;
+        _augmenter = new MultiViewAugmenter(_config.Augmentation, _config.Objective.GlobalViews, _config.Objective.LocalViews,
+            _config.Seed, new PixelNormalizer(definition.NormalizerMean, definition.NormalizerStd));
+        _schedules = new TrainingSchedules(_config, _stepsPerEpoch);
+        // Same seed on every slot: the replicas start identical, as DDP's broadcast of rank 0 makes them.
+        _model = Encoder.Create(_config.Encoder, _config.Seed);
+        _teacher = _config.Objective.UseEmaTeacher ? EmaTeacher.CreateTeacher(_model) : null;
+        _optimizer = OptimizerFactory.Create(_config.Optimization.Optimizer, _model);
+        _gradients = new GradientVector(_model);
+        _checksum = ParameterChecksum.Of(_model);
+        _run = grains.GetGrain<IRunGrain>(runId);
+        _pool = grains.GetGrain<IDataPoolGrain>(runId);
+        _aggregator = grains.GetGrain<IBatchAggregatorGrain>(runId);
+        _thread = new Thread(Loop) { IsBackground = true, Name = $"slot {slotId}" };
+    }
+
+    public string SlotId { get; }
+
+    public string RunId { get; }
+
+    public SiloAddress Silo { get; }
+
+    public long CompletedSteps { get; private set; }
+
+    public void Start() => _thread.Start();
+
+    /// <summary>Asks the loop to stop after its current step and waits for it (bounded by the exchange waits).</summary>
+    public void Stop()
+    {
+        _stopping = true;
+        if (_thread.IsAlive && Thread.CurrentThread != _thread) _thread.Join(ExchangeWait * 3);
+    }
+
+    public SlotReport Report() =>
+        new(SlotId, RunId, Silo, _state, CompletedSteps, _generation, _lastLoss, _checksum, _error);
+
+    public IReadOnlyList<SlotStepRecord> History(long fromStep)
+    {
+        lock (_history) return _history.Where(r => r.Step >= fromStep).ToList();
+    }
+
+    /// <summary>The model between steps (waits for a step in progress to end).</summary>
+    public ModelSnapshot Export()
+    {
+        lock (_stepLock)
+        {
+            var tensors = _model.state_dict().ToDictionary(kv => kv.Key, kv => TensorWire.ToBlock(kv.Value));
+            return new ModelSnapshot(CompletedSteps, tensors);
+        }
+    }
+
+    private void Loop()
+    {
+        try
+        {
+            while (!_stopping)
+            {
+                var status = Wait(_run.GetStatus());
+                if (RunLifecycle.IsFinal(status.Status) || status.Current.Step >= _config.Steps)
+                {
+                    _state = SlotState.Finished;
+                    break;
+                }
+                if (status.Status != RunStatus.Running)
+                {
+                    _state = SlotState.Waiting;
+                    Thread.Sleep(IdlePoll);
+                    continue;
+                }
+                if (!status.Slots.ContainsKey(SlotId))
+                    throw new InvalidOperationException(
+                        $"slot {SlotId} is no longer registered in run {RunId} (generation {status.Current.Generation}): it was removed, so its replica may be behind; join the run again.");
+                if (status.Current.Step != CompletedSteps)
+                    throw new InvalidOperationException(
+                        $"the run is at step {status.Current.Step} but this replica has applied {CompletedSteps}: it missed steps and cannot rejoin with stale weights.");
+                _state = SlotState.Training;
+                lock (_stepLock) TryStep(status);
+            }
+            if (_state != SlotState.Finished) _state = SlotState.Idle;
+        }
+        catch (Exception e)
+        {
+            _error = e.Message;
+            _state = SlotState.Failed;
+            _log.Error(e, "Slot {SlotId} stopped: {Reason}", SlotId, e.Message);
+        }
+    }
+
+    /// <summary>One attempt at the run's open step; returns early, applying nothing, when the step
+    /// is superseded or refused (the loop then re-reads the run).</summary>
+    private void TryStep(RunStatusSnapshot status)
+    {
+        var stamp = status.Current;
+        var slotIds = status.Slots.Keys.Order(StringComparer.Ordinal).ToList();
+        var w = slotIds.IndexOf(SlotId);
+        var slots = slotIds.Count;
+        if (_config.GlobalBatch % slots != 0)
+            throw new InvalidConfigurationException([
+                $"globalBatch = {_config.GlobalBatch} cannot be split evenly over {slots} slots: use a multiple of the slot count."]);
+        var layout = SlotLayout.For(_config.Objective, slots, _config.GlobalBatch / slots);
+        var objective = _config.Objective;
+        var id = new SlotStepId(stamp.Step, w);
+        var total = Stopwatch.StartNew();
+        var phase = Stopwatch.StartNew();
+        double Lap() { var s = phase.Elapsed.TotalSeconds; phase.Restart(); return s; }
+
+        var draw = Wait(_pool.Draw(stamp, slotIds, w));
+        if (draw.Refused is { } drawRefusal)
+        {
+            _log.Debug("Step {Stamp}: data pool refused the draw ({Reason})", stamp.ToString(), drawRefusal);
+            return;
+        }
+        var drawSeconds = Lap();
+
+        using var scope = NewDisposeScope();
+        _optimizer.ZeroGrad();
+        var images = ImageBatchLoader.Load(_data, draw.Indices);
+        using var views = _augmenter.Make(images, draw.Indices.Select(i => (long)i).ToArray(), draw.Epoch);
+        var rows = SlotEmbeddings.Normalize(Embed(_model, views));
+        Tensor? teacherRows = null;
+        if (_teacher is not null)
+            using (no_grad()) teacherRows = SlotEmbeddings.Normalize(Embed(_teacher, views));
+        var forwardSeconds = Lap();
+
+        var epsilon = _schedules.Epsilon(stamp.Step);
+        var upload = new EmbeddingsUpload(w, slots,
+            new StepObjective(objective.GlobalViews, objective.LocalViews, objective.TargetViews, objective.SinkhornIterations,
+                objective.TopK, objective.UseEmaTeacher, epsilon),
+            TensorWire.ToBlock(teacherRows ?? rows));
+        var targetsAnswer = Exchange(stamp, () => _aggregator.ExchangeEmbeddings(stamp, upload, ExchangeWait));
+        if (targetsAnswer is null) return;
+        var gatherSeconds = Lap();
+
+        using var targets = new SlotTargets(id, layout, targetsAnswer.Epsilon, columnsTakeGradient: !objective.UseEmaTeacher,
+            TensorWire.ToTensor(targetsAnswer.Columns, "the aggregator's columns"),
+            TensorWire.ToTensor(targetsAnswer.LogColumnScales, "the aggregator's column scales"));
+        using var share = SlotObjective.Compute(id, rows, targets, objective, teacherRows);
+        var shareSeconds = Lap();
+
+        OwnColumnGradients? own = null;
+        if (share.ColumnGradients is { } columnGradients)
+        {
+            var reduced = Exchange(stamp, () => _aggregator.ExchangeColumnGradients(stamp,
+                new ColumnGradientUpload(w, slots, TensorWire.ToBlock(columnGradients.Gradient)), ExchangeWait));
+            if (reduced is null) return;
+            own = new OwnColumnGradients(id, TensorWire.ToTensor(reduced, "the reduced column gradients"));
+        }
+        var columnSeconds = Lap();
+        using (own)
+            SlotBackward.Backward(rows, share, own);
+        var backwardSeconds = Lap();
+
+        if (!AverageGradients(stamp, w, slots)) return;
+        var averageSeconds = Lap();
+
+        var report = new SlotStepReport(share.Loss, _checksum);
+        var submitted = Wait(_run.SubmitStepResult(stamp, SlotId, report.ToPayload()));
+        if (submitted.Refused is { } submitRefusal)
+        {
+            _log.Debug("Step {Stamp}: the run refused the report ({Reason})", stamp.ToString(), submitRefusal);
+            return;
+        }
+        var outcome = Wait(_run.WaitForStep(stamp, ExchangeWait));
+        while (outcome.Status == StepWaitStatus.TimedOut && !_stopping)
+            outcome = Wait(_run.WaitForStep(stamp, ExchangeWait));
+        if (outcome.Status != StepWaitStatus.Completed || outcome.Result is null) return;
+        var barrierSeconds = Lap();
+
+        var loss = CheckReplicas(outcome.Result, report);
+        var skipped = !double.IsFinite(loss);
+        var lr = _schedules.LearningRate(stamp.Step);
+        if (skipped)
+        {
+            // Every replica sees the same mean and skips together: a non-finite loss would poison them all.
+            _log.Warning("Step {Step}: loss is {Loss}; update skipped on every replica", stamp.Step, loss);
+        }
+        else
+        {
+            if (_config.Optimization.GradientClip > 0)
+                GradientClipping.ClipPerParameter(_model.parameters(), _config.Optimization.GradientClip);
+            _optimizer.Step(lr, _schedules.WeightDecay(stamp.Step));
+            if (_teacher is not null)
+                EmaTeacher.Update(_teacher, _model, _schedules.EmaMomentum(stamp.Step));
+        }
+        _checksum = ParameterChecksum.Of(_model);
+        var applySeconds = Lap();
+
+        CompletedSteps = stamp.Step + 1;
+        _generation = stamp.Generation;
+        _lastLoss = loss;
+        var phases = new StepPhases(drawSeconds, forwardSeconds, gatherSeconds, targetsAnswer.LeaderSeconds, shareSeconds,
+            columnSeconds, backwardSeconds, averageSeconds, barrierSeconds, applySeconds, total.Elapsed.TotalSeconds);
+        lock (_history)
+            _history.Add(new SlotStepRecord(stamp.Step, stamp.Generation, draw.Epoch, w, slots, loss, share.Loss, skipped,
+                draw.Indices, phases, lr));
+    }
+
+    /// <summary>Averages this slot's flattened gradient (and buffers) with every other slot's,
+    /// shard by shard in parallel, and writes the mean back. False when the step was superseded.</summary>
+    private bool AverageGradients(StepStamp stamp, int w, int slots)
+    {
+        var vector = _gradients.Read();
+        var plan = GradientSharding.Plan(vector.LongLength, slots);
+        var calls = plan.Select((slice, shard) =>
+        {
+            var values = vector.AsSpan((int)slice.Offset, slice.Length).ToArray();
+            var grain = _grains.GetGrain<IGradientShardGrain>(GrainKeys.GradientShard(RunId, shard));
+            return ExchangeAsync(stamp, () => grain.Average(stamp, w, slots, values, ExchangeWait));
+        }).ToArray();
+        var means = Wait(Task.WhenAll(calls));
+        if (means.Any(m => m is null)) return false;
+        var averaged = new float[vector.Length];
+        for (var shard = 0; shard < plan.Count; shard++)
+            means[shard]!.CopyTo(averaged, plan[shard].Offset);
+        _gradients.Write(averaged);
+        return true;
+    }
+
+    /// <summary>The step's loss (mean of the shares, in slot-id order); throws if any replica's
+    /// parameters differ from this one's.</summary>
+    private double CheckReplicas(StepResult result, SlotStepReport mine)
+    {
+        double sum = 0;
+        foreach (var contribution in result.Contributions)
+        {
+            var theirs = SlotStepReport.FromPayload(contribution.Payload, contribution.SlotId);
+            if (theirs.ParameterChecksum != mine.ParameterChecksum)
+                throw new InvalidOperationException(
+                    $"replica {contribution.SlotId} has parameter checksum {theirs.ParameterChecksum:x16} at step {result.Stamp.Step} but this one has {mine.ParameterChecksum:x16}: the replicas diverged; restart the run from its last checkpoint.");
+            sum += theirs.LossShare;
+        }
+        return sum / result.Contributions.Count;
+    }
+
+    /// <summary>Calls an exchange until it completes; null when the step was superseded or refused.
+    /// A time-out only means another slot is slower: wait again while the run's open step is still
+    /// this one (a slot lost mid-step moves the run to a new generation, which ends the wait).</summary>
+    private T? Exchange<T>(StepStamp stamp, Func<Task<ExchangeResult<T>>> call) where T : class =>
+        Wait(ExchangeAsync(stamp, call));
+
+    private async Task<T?> ExchangeAsync<T>(StepStamp stamp, Func<Task<ExchangeResult<T>>> call) where T : class
+    {
+        while (true)
+        {
+            var answer = await call();
+            switch (answer.Status)
+            {
+                case ExchangeStatus.Completed:
+                    return answer.Value;
+                case ExchangeStatus.TimedOut:
+                    if (_stopping) return null;
+                    var now = await _run.GetStatus();
+                    if (now.Current != stamp || now.Status != RunStatus.Running) return null;
+                    continue;
+                default:
+                    _log.Debug("Step {Stamp}: exchange answered {Status} {Reason}", stamp.ToString(), answer.Status, answer.Refused);
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>Rows in view-major order: every global view's batch, then every local view's
+    /// (the order the single-process trainer uses).</summary>
+    private static Tensor Embed(Encoder encoder, MultiViewBatch views)
+    {
+        var global = encoder.forward(views.Global);
+        return views.Local is null ? global : cat([global, encoder.forward(views.Local)], 0);
+    }
+
+    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    public void Dispose()
+    {
+        Stop();
+        _optimizer.Dispose();
+        _teacher?.Dispose();
+        _model.Dispose();
+    }
+}
