@@ -1,23 +1,89 @@
+using System.Globalization;
+
 namespace BamOrleans.Bench;
 
 /// <summary>The shape of the benchmarked step; both sides (TorchSharp and PyTorch) get the same.</summary>
+/// <remarks>
+/// One record for every mode. Each mode accepts only its own options (an option another mode
+/// uses is an error, not silently ignored) and has its own defaults; <see cref="Parse(IEnumerable{string})"/>
+/// is the <c>step</c> mode, as before.
+/// </remarks>
 internal sealed record BenchArguments(int Batch, int Views, int Size, int Channels, int Threads, int Steps, int Warmup)
 {
-    public static BenchArguments Parse(IEnumerable<string> args)
+    /// <summary>Global row counts N (sinkhorn).</summary>
+    public IReadOnlyList<int> Rows { get; init; } = [512, 2048, 8192];
+
+    /// <summary>Timed repetitions per N (sinkhorn).</summary>
+    public int Reps { get; init; } = 10;
+
+    /// <summary>Where to write the JSON results (sinkhorn, traffic); default bench-results/&lt;mode&gt;.json.</summary>
+    public string Out { get; init; } = "";
+
+    private static readonly string[] StepOptions = ["--batch", "--views", "--size", "--channels", "--threads", "--steps", "--warmup"];
+
+    private static readonly Dictionary<string, string[]> ModeOptions = new()
     {
+        ["step"] = StepOptions,
+        ["sinkhorn"] = ["--rows", "--reps", "--warmup", "--threads", "--out"],
+        ["traffic"] = ["--out"],
+    };
+
+    /// <summary>The <c>step</c> mode's options (unchanged).</summary>
+    public static BenchArguments Parse(IEnumerable<string> args) => Parse(args, "step");
+
+    /// <summary>The options of <paramref name="mode"/> (step, sinkhorn or traffic).</summary>
+    public static BenchArguments Parse(IEnumerable<string> args, string mode)
+    {
+        if (!ModeOptions.TryGetValue(mode, out var accepted))
+            throw new ArgumentException($"unknown mode '{mode}': expected one of {string.Join(", ", ModeOptions.Keys)}", nameof(mode));
         var values = new Dictionary<string, int>
         {
             ["--batch"] = 128, ["--views"] = 2, ["--size"] = 28, ["--channels"] = 1,
-            ["--threads"] = 2, ["--steps"] = 20, ["--warmup"] = 3,
+            ["--threads"] = 2, ["--steps"] = 20, ["--warmup"] = mode == "sinkhorn" ? 2 : 3, ["--reps"] = 10,
         };
+        IReadOnlyList<int> rows = [512, 2048, 8192];
+        var output = Path.Combine("bench-results", mode + ".json");
         var list = args.ToList();
         for (var i = 0; i < list.Count; i += 2)
         {
-            if (!values.ContainsKey(list[i]) || i + 1 >= list.Count || !int.TryParse(list[i + 1], out var v) || v < 1)
-                throw new ArgumentException($"bad argument '{list[i]}': expected one of {string.Join(", ", values.Keys)} followed by a positive integer");
-            values[list[i]] = v;
+            var name = list[i];
+            if (!accepted.Contains(name) || i + 1 >= list.Count)
+                throw new ArgumentException($"bad argument '{name}': {mode} expects {string.Join(", ", accepted)}, each followed by a value");
+            var text = list[i + 1];
+            switch (name)
+            {
+                case "--out":
+                    if (string.IsNullOrWhiteSpace(text))
+                        throw new ArgumentException("bad argument '--out': expected a file path");
+                    output = text;
+                    break;
+                case "--rows":
+                    rows = ParseRows(text);
+                    break;
+                default:
+                    values[name] = PositiveInteger(name, text);
+                    break;
+            }
         }
         return new BenchArguments(values["--batch"], values["--views"], values["--size"], values["--channels"],
-            values["--threads"], values["--steps"], values["--warmup"]);
+            values["--threads"], values["--steps"], values["--warmup"])
+        {
+            Rows = rows,
+            Reps = values["--reps"],
+            Out = output,
+        };
+    }
+
+    private static int PositiveInteger(string name, string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 1
+            ? v
+            : throw new ArgumentException($"bad argument '{name} {text}': expected a positive integer");
+
+    private static IReadOnlyList<int> ParseRows(string text)
+    {
+        var rows = text.Split(',', StringSplitOptions.TrimEntries).Select(t => PositiveInteger("--rows", t)).ToList();
+        if (rows.Count == 0)
+            throw new ArgumentException("bad argument '--rows': expected a comma-separated list such as 512,2048,8192");
+        return rows;
     }
 }
