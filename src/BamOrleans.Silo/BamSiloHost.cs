@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using BamOrleans.Grains.Placement;
+using BamOrleans.Worker;
+using BamOrleans.Worker.Runs;
 using Serilog;
 using StackExchange.Redis;
 
@@ -18,7 +21,11 @@ public static class BamSiloHost
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
 
     /// <summary>Builds (does not start) the silo host. <paramref name="logger"/> becomes its only log sink.</summary>
-    public static IHost Build(BamSiloOptions options, Serilog.ILogger logger)
+    /// <param name="options">Endpoints and membership.</param>
+    /// <param name="logger">The log sink.</param>
+    /// <param name="datasets">Where this silo's slots open run datasets; default: from local disk.
+    /// In-process silos share one so the images are decoded once.</param>
+    public static IHost Build(BamSiloOptions options, Serilog.ILogger logger, IDatasetProvider? datasets = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         // No default configuration sources: the command line is the only input, so what runs is what was typed.
@@ -31,7 +38,9 @@ public static class BamSiloHost
         {
             ConfigureClustering(silo, options);
             silo.Configure<ClusterMembershipOptions>(TrainingClusterMembership.Apply);
+            silo.AddBamPlacement();
         });
+        builder.Services.AddBamWorker(datasets ?? new LocalDatasetProvider(), logger);
         // Registered after Orleans so it starts once the silo has joined.
         builder.Services.AddHostedService<MembershipViewLogger>();
         return builder.Build();

@@ -1,10 +1,13 @@
 using System.CommandLine;
+using BamOrleans.Core.Runtime;
 using BamOrleans.Silo;
 using Microsoft.Extensions.Hosting;
 
 // `bam-silo`: parses the command line, then runs one silo until SIGTERM/SIGINT.
 // The generic host, not the command-line library, handles termination signals, so a preemption
 // notice gets the host's orderly shutdown (leave the cluster) instead of a hard exit.
+// The slots run libtorch in this process: its process-wide settings come first.
+TorchRuntime.Initialize();
 var command = SiloCommand.Create(async options =>
 {
     var endpoint = BamSiloHost.DescribeEndpoint(options);

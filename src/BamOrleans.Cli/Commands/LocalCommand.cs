@@ -42,9 +42,18 @@ internal static class LocalCommand
         var ema = new Option<bool>("--ema") { Description = "use a momentum (EMA) teacher for targets and columns" };
         var output = new Option<string>("--out") { Description = "folder for this run's outputs", DefaultValueFactory = _ => "runs" };
         var skipEval = new Option<bool>("--no-eval") { Description = "train only" };
+        var silos = new Option<int>("--silos") { Description = "in-process silos of the local cluster", DefaultValueFactory = _ => LocalJobOptions.DefaultSilos };
+        var slotsPerSilo = new Option<int>("--slots-per-silo") { Description = "worker slots on each silo (the global batch is split over silos × slots)", DefaultValueFactory = _ => 1 };
+        var dataShards = new Option<int>("--data-shards") { Description = "data-shard grains the training set is cut into", DefaultValueFactory = _ => LocalJobOptions.DefaultDataShards };
+        var singleProcess = new Option<bool>("--single-process") { Description = "train without a cluster (the reference trainer the cluster must equal)" };
+        foreach (var (option, minimum) in new[] { (silos, 1), (slotsPerSilo, 1), (dataShards, 1) })
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < minimum) r.AddError($"{option.Name} must be ≥ {minimum}.");
+            });
 
-        var command = new Command("local", "Train BAM on this machine on the embedded default (Fashion-MNIST), then evaluate it beside a random encoder and raw pixels");
-        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval })
+        var command = new Command("local", "Train BAM on a local cluster (in-process silos) on the embedded default (Fashion-MNIST), then evaluate it beside a random encoder and raw pixels");
+        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval, silos, slotsPerSilo, dataShards, singleProcess })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -66,6 +75,10 @@ internal static class LocalCommand
                 BaseLearningRate = parse.GetValue(learningRate),
                 OutputRoot = parse.GetValue(output)!,
                 Evaluate = !parse.GetValue(skipEval),
+                Silos = parse.GetValue(silos),
+                SlotsPerSilo = parse.GetValue(slotsPerSilo),
+                DataShards = parse.GetValue(dataShards),
+                SingleProcess = parse.GetValue(singleProcess),
             };
             try
             {

@@ -11,7 +11,7 @@ namespace BamOrleans.Cli.Jobs;
 /// <summary>Train in this process, evaluate beside the baselines, write the metrics file.</summary>
 internal sealed class LocalJob(LocalJobOptions options, ILogger log)
 {
-    private const int LogEvery = 20;
+    public const int LogEvery = 20;
 
     public int Run()
     {
@@ -25,14 +25,14 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
         log.Information("Training BAM on {Dataset} ({Images} images of {Shape}) for {Steps} steps of {Batch} images × {Views} views, {Threads} threads",
             data.Train.Name, data.Train.Count, data.Train.Shape, config.Steps, config.GlobalBatch, config.Objective.Views, options.Threads);
 
-        using var trainer = new SingleProcessTrainer(config, data.Train, data.Normalizer, log);
         var runDirectory = Path.GetFullPath(Path.Combine(options.OutputRoot,
             $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{options.Seed}"));
         Directory.CreateDirectory(runDirectory);
-        var progress = new TrainingProgressLog(log, LogEvery, config.Steps);
-        var clock = Stopwatch.StartNew();
-        var records = trainer.Run(options.TimeBudget, progress.Add);
-        var trainingSeconds = clock.Elapsed.TotalSeconds;
+        using var trained = options.SingleProcess
+            ? TrainInThisProcess(config, data)
+            : ClusterTraining.Run(options, data, config, log);
+        var records = trained.Records;
+        var trainingSeconds = trained.TrainingSeconds;
         var summary = TrainingSummary.From(records, trainingSeconds);
         log.Information("Trained {Steps} steps in {Seconds:F0} s: loss {First:F4} → {Last:F4}, {ImagesPerSecond:F0} images/s ({ViewsPerSecond:F0} view-images/s)",
             summary.Steps, trainingSeconds, summary.FirstLoss, summary.LastLoss, summary.ImagesPerSecond, summary.ViewImagesPerSecond);
@@ -42,7 +42,7 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
         {
             log.Information("Evaluating: k-NN (k = 20, T = 0.07) and linear probe on {Test} test images, {Train} train images as memory",
                 data.EvalTest.Count, data.EvalTrain.Count);
-            evaluation = EncoderComparison.Run(trainer.Model, config.Encoder, config.Seed,
+            evaluation = EncoderComparison.Run(trained.Model, config.Encoder, config.Seed,
                 data.EvalTrain, data.EvalTest, data.Normalizer, log);
         }
         else if (options.Evaluate)
@@ -51,9 +51,19 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
         }
 
         var metricsPath = Path.Combine(runDirectory, "metrics.json");
-        MetricsFile.Write(metricsPath, config, data.Train.Name, summary, records, evaluation);
+        MetricsFile.Write(metricsPath, config, data.Train.Name, summary, records, evaluation, trained.Cluster);
         ConsoleSummary.Print(summary, evaluation);
         Console.WriteLine($"Metrics: {metricsPath}");
         return 0;
+    }
+
+    /// <summary>The single-process reference: the same steps without a cluster (--single-process).</summary>
+    private TrainedEncoder TrainInThisProcess(TrainingConfig config, DatasetSelection data)
+    {
+        var trainer = new SingleProcessTrainer(config, data.Train, data.Normalizer, log);
+        var progress = new TrainingProgressLog(log, LogEvery, config.Steps);
+        var clock = Stopwatch.StartNew();
+        var records = trainer.Run(options.TimeBudget, progress.Add);
+        return new TrainedEncoder(trainer.Model, records, clock.Elapsed.TotalSeconds, Cluster: null, Owner: trainer);
     }
 }

@@ -11,6 +11,8 @@ internal sealed record LocalJobOptions
     public const long DefaultSteps = 2500;
     public const double DefaultMinutes = 7;
     public const int DefaultLocalViews = 2;
+    public const int DefaultSilos = 2;
+    public const int DefaultDataShards = 8;
 
     public required string DataPath { get; init; }
     public DatasetKind Dataset { get; init; } = DatasetKind.FashionMnist;
@@ -27,4 +29,16 @@ internal sealed record LocalJobOptions
     public double BaseLearningRate { get; init; } = new OptimizationOptions().BaseLearningRate;
     public string OutputRoot { get; init; } = "runs";
     public bool Evaluate { get; init; } = true;
+
+    /// <summary>In-process silos of the local cluster (ignored with <see cref="SingleProcess"/>).</summary>
+    public int Silos { get; init; } = DefaultSilos;
+
+    /// <summary>Worker slots on each silo.</summary>
+    public int SlotsPerSilo { get; init; } = 1;
+
+    /// <summary>Data-shard grains the training set is cut into.</summary>
+    public int DataShards { get; init; } = DefaultDataShards;
+
+    /// <summary>Train without a cluster: the single-process reference trainer.</summary>
+    public bool SingleProcess { get; init; }
 }

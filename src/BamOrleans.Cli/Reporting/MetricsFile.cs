@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BamOrleans.Core.Evaluation;
+using BamOrleans.Cli.Jobs;
 using BamOrleans.Core.Training;
 
 namespace BamOrleans.Cli.Reporting;
@@ -18,7 +19,7 @@ internal static class MetricsFile
     };
 
     public static void Write(string path, TrainingConfig config, string dataset, TrainingSummary summary,
-        IReadOnlyList<StepRecord> steps, ComparisonResult? evaluation)
+        IReadOnlyList<StepRecord> steps, ComparisonResult? evaluation, ClusterFigures? cluster = null)
     {
         var document = new
         {
@@ -26,6 +27,7 @@ internal static class MetricsFile
             dataset,
             config,
             training = summary,
+            cluster,
             steps = steps.Select(s => new { s.Step, s.Epoch, s.Loss, s.LearningRate, s.WeightDecay, s.Epsilon, s.Seconds, s.Skipped }),
             evaluation = evaluation is null ? null : new
             {

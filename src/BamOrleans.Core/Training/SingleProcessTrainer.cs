@@ -79,12 +79,20 @@ public sealed class SingleProcessTrainer : IDisposable
     }
 
     /// <summary>One optimizer step on the next global batch.</summary>
-    public StepRecord Step()
+    public StepRecord Step() => Step(_sampler.IndicesFor(NextStep));
+
+    /// <summary>
+    /// One optimizer step on the given samples (dataset indices, in batch order) — the samples a
+    /// cluster's slots drew for this step, concatenated in slot order, to compare against it.
+    /// </summary>
+    public StepRecord Step(int[] indices)
     {
+        ArgumentNullException.ThrowIfNull(indices);
+        if (indices.Length != _config.GlobalBatch)
+            throw new ArgumentException($"got {indices.Length} samples for a global batch of {_config.GlobalBatch}.", nameof(indices));
         var step = NextStep;
         var clock = Stopwatch.StartNew();
         var epoch = _sampler.EpochOf(step);
-        var indices = _sampler.IndicesFor(step);
         var lr = _schedules.LearningRate(step);
         var wd = _schedules.WeightDecay(step);
         var epsilon = _schedules.Epsilon(step);

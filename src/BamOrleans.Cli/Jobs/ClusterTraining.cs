@@ -1,0 +1,83 @@
+using BamOrleans.Client;
+using BamOrleans.Core.Training;
+using BamOrleans.Grains.Training;
+using BamOrleans.Silo;
+using BamOrleans.Worker.Runs;
+using Serilog;
+
+namespace BamOrleans.Cli.Jobs;
+
+/// <summary>
+/// Trains on the embedded default cluster: in-process silos with localhost membership, worker
+/// slots on each, the run driven through its grains exactly as on a real cluster.
+/// </summary>
+internal static class ClusterTraining
+{
+    public static TrainedEncoder Run(LocalJobOptions options, DatasetSelection data, TrainingConfig config, ILogger log) =>
+        RunAsync(options, data, config, log).GetAwaiter().GetResult();
+
+    private static async Task<TrainedEncoder> RunAsync(LocalJobOptions options, DatasetSelection data, TrainingConfig config, ILogger log)
+    {
+        var spec = new DatasetSpec(
+            options.Dataset == Commands.DatasetKind.FashionMnist ? LocalDatasetProvider.FashionMnistKind : LocalDatasetProvider.FolderKind,
+            Path.GetFullPath(options.DataPath), options.ImageSize);
+        var datasets = new LocalDatasetProvider();
+        datasets.Add(spec, data.Train);
+        var definition = new RunDefinition(config, spec, data.Normalizer.Mean, data.Normalizer.Std, options.DataShards);
+
+        log.Information("Starting a local cluster: {Silos} in-process silos × {Slots} slot(s), localhost membership", options.Silos, options.SlotsPerSilo);
+        await using var cluster = await LocalCluster.Start(options.Silos, datasets, log);
+        var run = new ClusterRun(cluster.Client, $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}", log);
+        await run.Launch(definition, data.Train.Count, options.SlotsPerSilo);
+
+        var progress = new TrainingProgressLog(log, LocalJob.LogEvery, config.Steps);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var schedules = new TrainingSchedules(config, data.Train.Count / config.GlobalBatch);
+        long logged = 0;
+        await run.WaitUntilDone(config.Steps, options.TimeBudget, async p =>
+        {
+            // Fetch the new steps from slot 0 so the progress log sees every one.
+            foreach (var r in await run.History(0, logged))
+                progress.Add(ToStepRecord(r, config, schedules));
+            logged = p.CompletedSteps;
+        });
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        var history = await run.History(0);
+        var records = history.Select(r => ToStepRecord(r, config, schedules)).ToList();
+        var reports = await run.Reports();
+        var identical = reports.Select(r => r.ParameterChecksum).Distinct().Count() == 1;
+        if (identical)
+            log.Information("All {Slots} replicas have parameter checksum {Checksum:x16} after {Steps} steps", reports.Count, reports[0].ParameterChecksum, reports[0].CompletedSteps);
+        else
+            log.Error("Replicas differ: {Checksums}", string.Join(", ", reports.Select(r => $"{r.SlotId}={r.ParameterChecksum:x16}")));
+        var model = ModelSnapshotLoader.ToEncoder(await run.ExportModel(), config.Encoder, config.Seed);
+        return new TrainedEncoder(model, records, seconds,
+            new ClusterFigures(options.Silos, reports.Count, MeanPhases(history), identical));
+    }
+
+    private static StepRecord ToStepRecord(SlotStepRecord r, TrainingConfig config, TrainingSchedules schedules) =>
+        new(r.Step, r.Epoch, r.Loss, r.LearningRate, schedules.WeightDecay(r.Step), schedules.Epsilon(r.Step),
+            r.Phases.Total, config.GlobalBatch, config.GlobalBatch * config.Objective.Views, r.Skipped);
+
+    private static IReadOnlyDictionary<string, double> MeanPhases(IReadOnlyList<SlotStepRecord> history)
+    {
+        // The first steps include one-off start-up costs; leave them out of the average.
+        var steady = history.Skip(Math.Min(5, history.Count / 2)).Select(r => r.Phases).ToList();
+        if (steady.Count == 0) return new Dictionary<string, double>();
+        return new Dictionary<string, double>
+        {
+            ["draw"] = steady.Average(p => p.Draw),
+            ["forward"] = steady.Average(p => p.Forward),
+            ["gather"] = steady.Average(p => p.Gather),
+            ["sinkhorn"] = steady.Average(p => p.Sinkhorn),
+            ["share"] = steady.Average(p => p.Share),
+            ["columnExchange"] = steady.Average(p => p.ColumnExchange),
+            ["backward"] = steady.Average(p => p.Backward),
+            ["gradientAverage"] = steady.Average(p => p.GradientAverage),
+            ["barrier"] = steady.Average(p => p.Barrier),
+            ["apply"] = steady.Average(p => p.Apply),
+            ["total"] = steady.Average(p => p.Total),
+        };
+    }
+}

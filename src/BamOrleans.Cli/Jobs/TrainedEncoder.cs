@@ -1,0 +1,21 @@
+using BamOrleans.Core.Models;
+using BamOrleans.Core.Training;
+
+namespace BamOrleans.Cli.Jobs;
+
+/// <summary>What training produced, however it ran: the student, its per-step curve, the
+/// wall-clock training time, and (on a cluster) the per-phase step-time breakdown.</summary>
+/// <param name="Owner">What to dispose with the model (the trainer that holds it), or null when
+/// the model stands alone.</param>
+internal sealed record TrainedEncoder(
+    Encoder Model,
+    IReadOnlyList<StepRecord> Records,
+    double TrainingSeconds,
+    ClusterFigures? Cluster,
+    IDisposable? Owner = null) : IDisposable
+{
+    public void Dispose() => (Owner ?? Model).Dispose();
+}
+
+/// <summary>How the cluster ran: its shape and where an average step's time went (slot 0's view).</summary>
+internal sealed record ClusterFigures(int Silos, int Slots, IReadOnlyDictionary<string, double> MeanPhaseSeconds, bool ReplicasIdentical);

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using BamOrleans.Core.Training;
+using BamOrleans.Grains.Data;
+using BamOrleans.Grains.Runs;
+using BamOrleans.Grains.Training;
+using BamOrleans.Worker.Runs;
+using Serilog;
+
+namespace BamOrleans.Client;
+
+/// <summary>
+/// One run on a cluster, driven from a client: create it with its definition, put
+/// <c>slotsPerSilo</c> worker slots on every active silo, start it, watch it to its end (or a time
+/// budget), and fetch what it produced.
+/// </summary>
+public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+
+    private readonly ILogger _log = log.ForContext<ClusterRun>().ForContext("RunId", runId);
+    private IRunGrain Run => client.GetGrain<IRunGrain>(runId);
+
+    public string RunId { get; } = runId;
+
+    /// <summary>The worker-slot keys of this run, in slot order (set by <see cref="Launch"/>).</summary>
+    public IReadOnlyList<string> SlotKeys { get; private set; } = [];
+
+    /// <summary>Creates the run, joins the slots and starts it. Throws, before anything trains,
+    /// if the definition is invalid or the global batch does not split over the slots.</summary>
+    /// <param name="definition">What to train.</param>
+    /// <param name="datasetSize">Images in the training set (the data pool cuts them into shards).</param>
+    /// <param name="slotsPerSilo">Worker slots on each silo (its device count; 1 per CPU silo here).</param>
+    /// <param name="siloLimit">Use only the first this-many active silos (in address order); all by default.</param>
+    public async Task Launch(RunDefinition definition, int datasetSize, int slotsPerSilo, int? siloLimit = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        RunIds.Require(RunId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(slotsPerSilo, 1);
+        var problems = definition.Validate().ToList();
+        var silos = (await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal).Take(siloLimit ?? int.MaxValue).ToList();
+        var slots = silos.Count * slotsPerSilo;
+        if (slots == 0) problems.Add("the cluster has no active silo: start at least one bam-silo.");
+        else if (definition.Config.GlobalBatch % slots != 0)
+            problems.Add($"globalBatch = {definition.Config.GlobalBatch} does not split over {slots} slots ({silos.Count} silos × {slotsPerSilo}): use a multiple of {slots}.");
+        if (datasetSize < definition.Config.GlobalBatch)
+            problems.Add($"globalBatch = {definition.Config.GlobalBatch} exceeds the {datasetSize} training images: lower it.");
+        if (problems.Count > 0) throw new InvalidConfigurationException(problems);
+
+        await Run.Create(RunDefinitionJson.ToSettings(definition));
+        await client.GetGrain<IDataPoolGrain>(RunId).Configure(
+            new DataPoolSettings(definition.Config.Seed, datasetSize, definition.DataShards, definition.Config.GlobalBatch));
+        SlotKeys = silos.SelectMany(s => Enumerable.Range(0, slotsPerSilo).Select(k => GrainKeys.WorkerSlot(s, RunId, k)))
+            .Order(StringComparer.Ordinal).ToList();
+        var joined = await Task.WhenAll(SlotKeys.Select(k => client.GetGrain<IWorkerSlotGrain>(k).Join()));
+        foreach (var report in joined)
+            _log.Information("Slot {SlotId} ready on {Silo}", report.SlotId, report.Silo);
+        await Run.Start();
+        _log.Information("Run {RunId} started: {Slots} slots on {Silos} silos, {Batch} images per step ({PerSlot} per slot)",
+            RunId, slots, silos.Count, definition.Config.GlobalBatch, definition.Config.GlobalBatch / slots);
+    }
+
+    /// <summary>
+    /// Watches the run until it has completed its planned steps (then marks it Completed), the
+    /// budget runs out (pauses, then completes it), or a slot fails (fails the run with the slot's
+    /// reason and throws). Returns the steps completed.
+    /// </summary>
+    public async Task<long> WaitUntilDone(long plannedSteps, TimeSpan? budget, Func<RunProgress, Task>? onProgress = null,
+        CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        long reported = -1;
+        while (true)
+        {
+            await Task.Delay(Poll, cancellation);
+            var status = await Run.GetStatus();
+            if (status.Status == RunStatus.Failed)
+                throw new InvalidOperationException($"run {RunId} failed: {status.FailureReason}");
+            var reports = await Reports();
+            if (reports.FirstOrDefault(r => r.State == SlotState.Failed) is { } failed)
+            {
+                await Run.Fail($"slot {failed.SlotId}: {failed.Error}");
+                throw new InvalidOperationException($"run {RunId} failed: slot {failed.SlotId} stopped: {failed.Error}");
+            }
+            if (status.CompletedSteps != reported)
+            {
+                reported = status.CompletedSteps;
+                if (onProgress is not null)
+                    await onProgress(new RunProgress(status.CompletedSteps, plannedSteps, status.Current.Generation,
+                        status.Slots.Count, reports.Count > 0 ? reports[0].LastLoss : double.NaN));
+            }
+            var done = status.CompletedSteps >= plannedSteps;
+            var outOfTime = budget is { } b && clock.Elapsed >= b;
+            if (!done && !outOfTime) continue;
+            if (!done)
+            {
+                _log.Information("Time budget of {Budget} reached after {Steps} steps: stopping the run", budget, status.CompletedSteps);
+                status = await Run.Pause();
+            }
+            // Every replica applies the barrier's last step on its own; wait for all of them.
+            while ((await Reports()).Any(r => r.CompletedSteps < status.CompletedSteps && r.State != SlotState.Failed))
+                await Task.Delay(Poll / 5, cancellation);
+            await Run.Complete();
+            return status.CompletedSteps;
+        }
+    }
+
+    public async Task<IReadOnlyList<SlotReport>> Reports() =>
+        await Task.WhenAll(SlotKeys.Select(k => client.GetGrain<IWorkerSlotGrain>(k).GetReport()));
+
+    /// <summary>The steps as slot <paramref name="slot"/> (index into <see cref="SlotKeys"/>) saw them.</summary>
+    public Task<IReadOnlyList<SlotStepRecord>> History(int slot = 0, long fromStep = 0) =>
+        client.GetGrain<IWorkerSlotGrain>(SlotKeys[slot]).GetHistory(fromStep);
+
+    /// <summary>The trained student, from slot 0 (all replicas are equal; the caller may check the checksums).</summary>
+    public Task<ModelSnapshot> ExportModel(int slot = 0) =>
+        client.GetGrain<IWorkerSlotGrain>(SlotKeys[slot]).ExportModel();
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Sockets;
+using BamOrleans.Worker.Runs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+
+namespace BamOrleans.Silo;
+
+/// <summary>
+/// The embedded default cluster: <c>n</c> silos in this process with localhost membership (the
+/// first hosts the membership table), each built by the same host builder as `bam-silo`, and a
+/// client on their gateways. The silos share one dataset provider, so the images are decoded once.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly List<IHost> _silos;
+    private readonly IHost _client;
+
+    private LocalCluster(List<IHost> silos, IHost client)
+    {
+        _silos = silos;
+        _client = client;
+    }
+
+    public IClusterClient Client => _client.Services.GetRequiredService<IClusterClient>();
+
+    public int SiloCount => _silos.Count;
+
+    public static async Task<LocalCluster> Start(int siloCount, IDatasetProvider datasets, ILogger log, CancellationToken cancellation = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(siloCount, 1);
+        var ports = FreeLoopbackPorts(2 * siloCount);
+        var clusterId = $"local-{Guid.NewGuid():N}"[..14];
+        var options = Enumerable.Range(0, siloCount).Select(i => new BamSiloOptions
+        {
+            Clustering = ClusteringMode.Localhost,
+            SiloPort = ports[2 * i],
+            GatewayPort = ports[2 * i + 1],
+            PrimarySiloPort = ports[0],
+            ClusterId = clusterId,
+        }).ToList();
+
+        var silos = new List<IHost>();
+        try
+        {
+            foreach (var (o, i) in options.Select((o, i) => (o, i)))
+            {
+                var host = BamSiloHost.Build(o, log.ForContext("Silo", $"silo{i}"), datasets);
+                silos.Add(host);
+                // The primary first: the others join through the membership table it hosts.
+                if (i == 0) await host.StartAsync(cancellation);
+            }
+            await Task.WhenAll(silos.Skip(1).Select(h => h.StartAsync(cancellation)));
+
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Logging.ClearProviders();
+            builder.Services.AddSerilog(log, dispose: false);
+            builder.UseOrleansClient(c => c.UseLocalhostClustering(
+                options.Select(o => o.GatewayPort).ToArray(), BamSiloOptions.DefaultServiceId, clusterId));
+            var client = builder.Build();
+            await client.StartAsync(cancellation);
+            var cluster = new LocalCluster(silos, client);
+            await cluster.WaitForMembers(siloCount, cancellation);
+            return cluster;
+        }
+        catch
+        {
+            foreach (var silo in Enumerable.Reverse(silos)) await StopQuietly(silo);
+            throw;
+        }
+    }
+
+    private async Task WaitForMembers(int count, CancellationToken cancellation)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        while ((await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count < count)
+            await Task.Delay(100, timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopQuietly(_client);
+        // Secondaries before the primary, which holds the membership table.
+        foreach (var silo in Enumerable.Reverse(_silos)) await StopQuietly(silo);
+    }
+
+    private static async Task StopQuietly(IHost host)
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try { await host.StopAsync(stop.Token); }
+        catch (OperationCanceledException) { /* shutting down anyway */ }
+        host.Dispose();
+    }
+
+    /// <summary>Ports the OS has just handed out on 127.0.0.1 (bound together, so all distinct).</summary>
+    private static int[] FreeLoopbackPorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        foreach (var l in listeners) l.Start();
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        foreach (var l in listeners) l.Stop();
+        return ports;
+    }
+}
