@@ -1,0 +1,48 @@
+using BamOrleans.Grains.Steps;
+using Orleans.Concurrency;
+
+namespace BamOrleans.Grains.Data;
+
+/// <summary>
+/// A run's shard pool and lease manager, keyed by run id. Plans, for every step, which dataset
+/// indices each slot of the current generation trains on, leasing shards to slots so each slot
+/// reads few shards, and makes every sample of an epoch be drawn exactly once (the drop-last tail
+/// aside) even when slots come and go mid-epoch.
+/// </summary>
+/// <remarks>
+/// <para>Planning is deterministic and covers all slots at once, so the answer does not depend on
+/// which slot calls first: in slot order, a slot reads its leased shards (in lease order), then
+/// leases the lowest free shard with samples left, then takes over the lease with most samples
+/// left from another slot. Leases of slots no longer in the list go back to the pool first, at
+/// their exact positions.</para>
+/// <para>Positions are committed per step: drawing step s+1 commits step s. Drawing step s again
+/// under a newer generation (membership changed mid-step) replans it from the same positions, so
+/// nothing the aborted attempt drew is consumed. Repeating a draw returns the same indices.
+/// A draw stamped older (generation or step) than the newest planned one is refused and counted
+/// (<see cref="RefusalReason"/>), as is one for another run or one skipping a step.</para>
+/// </remarks>
+[Alias("bam.IDataPoolGrain")]
+public interface IDataPoolGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Sets the pool's settings and configures its shards. Repeating equal settings is a no-op
+    /// (and finishes a configuration that failed half-way); different settings throw
+    /// <see cref="InvalidOperationException"/>, invalid ones <see cref="ArgumentException"/>.
+    /// </summary>
+    [Alias("Configure")]
+    Task Configure(DataPoolSettings settings);
+
+    /// <summary>
+    /// The indices slot <paramref name="slotIndex"/> of <paramref name="slotIds"/> trains on at
+    /// <paramref name="stamp"/>'s step. <paramref name="slotIds"/> is the generation's ordered slot
+    /// list, the same for every slot of the generation; its size must divide the global batch.
+    /// A stale or skipping stamp is answered with <see cref="SlotDraw.Refused"/> set; a bad slot
+    /// list or index throws <see cref="ArgumentException"/>.
+    /// </summary>
+    [Alias("Draw")]
+    Task<SlotDraw> Draw(StepStamp stamp, IReadOnlyList<string> slotIds, int slotIndex);
+
+    /// <summary>Epoch, committed step, every shard's position and lease holder, and refusals by reason.</summary>
+    [Alias("GetSnapshot"), ReadOnly]
+    Task<DataPoolSnapshot> GetSnapshot();
+}
