@@ -18,7 +18,7 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
     private readonly ILogger _log = log.ForContext<ClusterRun>().ForContext("RunId", runId);
-    private IRunGrain Run => client.GetGrain<IRunGrain>(runId);
+    private IRunGrain Run => client.GetGrain<IRunGrain>(RunId);
 
     public string RunId { get; } = runId;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using BamOrleans.Worker.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Serilog;
 
 namespace BamOrleans.Silo;
@@ -27,7 +28,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public int SiloCount => _silos.Count;
 
-    public static async Task<LocalCluster> Start(int siloCount, IDatasetProvider datasets, ILogger log, CancellationToken cancellation = default)
+    public static async Task<LocalCluster> Start(int siloCount, IDatasetProvider datasets, Serilog.ILogger log, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(siloCount, 1);
         var ports = FreeLoopbackPorts(2 * siloCount);

@@ -1,3 +1,4 @@
+using BamOrleans.Tests.Shared;
 using System.CommandLine;
 using System.Text.Json;
 using BamOrleans.Cli.Commands;

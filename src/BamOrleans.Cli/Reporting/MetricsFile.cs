@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using BamOrleans.Core.Evaluation;
 using BamOrleans.Cli.Jobs;
 using BamOrleans.Core.Training;
+using BamOrleans.Worker.Runs;
 
 namespace BamOrleans.Cli.Reporting;
 

@@ -4,7 +4,7 @@ namespace BamOrleans.Grains.Data;
 
 /// <summary>
 /// One contiguous shard of a run's dataset, keyed <c>{runId}/{shardIndex}</c> (see <see cref="DataShardKey"/>).
-/// Owns its index range, its per-epoch visiting order (<see cref="ShardOrder"/>) and its committed
+/// Owns its index range, its per-epoch visiting order (ShardOrder, in the grains) and its committed
 /// position. It does not decide who reads it: leases belong to the run's <see cref="IDataPoolGrain"/>,
 /// which reads planned positions here and commits them once a step is final.
 /// </summary>

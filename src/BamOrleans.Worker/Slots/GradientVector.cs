@@ -10,7 +10,7 @@ namespace BamOrleans.Worker.Slots;
 /// </summary>
 internal sealed class GradientVector(nn.Module model)
 {
-    private readonly Parameter[] _parameters = model.parameters().ToArray();
+    private readonly TorchSharp.Modules.Parameter[] _parameters = model.parameters().ToArray();
     private readonly Tensor[] _buffers = model.buffers().Where(b => b.is_floating_point()).ToArray();
 
     public long Length => _parameters.Sum(p => p.numel()) + _buffers.Sum(b => b.numel());

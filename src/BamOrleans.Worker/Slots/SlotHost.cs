@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BamOrleans.Core.Training;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Training;
 using BamOrleans.Worker.Runs;
@@ -25,14 +26,23 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
             var run = grains.GetGrain<IRunGrain>(runId);
             var settings = await run.GetSettings()
                            ?? throw new InvalidOperationException($"run {runId} has no settings: create it (bam CLI) before its slots join.");
-            var definition = RunDefinitionJson.FromSettings(settings);
-            var data = datasets.Open(definition.Dataset);
-            var trainer = new SlotTrainer(slotId, runId, silo.SiloAddress, definition, data, grains, log);
+            SlotTrainer trainer;
+            try
+            {
+                var definition = RunDefinitionJson.FromSettings(settings);
+                trainer = new SlotTrainer(slotId, runId, silo.SiloAddress, definition, datasets.Open(definition.Dataset), grains, log);
+            }
+            catch (Exception e) when (e is InvalidConfigurationException or ArgumentException or IOException)
+            {
+                // The caller is on another silo or a client: send the reason in an exception type
+                // every Orleans node can deserialize.
+                log.Error(e, "Slot {SlotId} cannot join run {RunId}", slotId, runId);
+                throw new InvalidOperationException($"slot {slotId} on {silo.SiloAddress} cannot join run {runId}: {e.Message}");
+            }
             await run.RegisterSlot(slotId, silo.SiloAddress);
             _slots[slotId] = trainer;
             trainer.Start();
-            log.Information("Slot {SlotId} joined run {RunId} on {Silo}: encoder {Parameters}, dataset {Dataset} ({Images} images)",
-                slotId, runId, silo.SiloAddress, definition.Config.Encoder, data.Name, data.Count);
+            log.Information("Slot {SlotId} joined run {RunId} on {Silo}", slotId, runId, silo.SiloAddress);
             return trainer.Report();
         }
         finally

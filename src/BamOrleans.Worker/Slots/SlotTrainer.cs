@@ -136,7 +136,7 @@ internal sealed class SlotTrainer : IDisposable
             while (!_stopping)
             {
                 var status = Wait(_run.GetStatus());
-                if (RunLifecycle.IsFinal(status.Status) || status.Current.Step >= _config.Steps)
+                if (status.Status is RunStatus.Completed or RunStatus.Failed || status.Current.Step >= _config.Steps)
                 {
                     _state = SlotState.Finished;
                     break;
@@ -235,7 +235,7 @@ internal sealed class SlotTrainer : IDisposable
 
         var report = new SlotStepReport(share.Loss, _checksum);
         var submitted = Wait(_run.SubmitStepResult(stamp, SlotId, report.ToPayload()));
-        if (submitted.Refused is { } submitRefusal)
+        if (submitted.Refusal is { } submitRefusal)
         {
             _log.Debug("Step {Stamp}: the run refused the report ({Reason})", stamp.ToString(), submitRefusal);
             return;

@@ -1,6 +1,6 @@
 using BamOrleans.Data.Idx;
 
-namespace BamOrleans.Cli.Tests;
+namespace BamOrleans.Tests.Shared;
 
 /// <summary>A Fashion-MNIST-shaped idx folder with a few structured images, so the CLI runs its
 /// whole job (train, evaluate, write metrics) in seconds.</summary>
@@ -8,7 +8,7 @@ internal sealed class TinyFashionMnist : IDisposable
 {
     public TinyFashionMnist(int trainCount = 64, int testCount = 32)
     {
-        Directory = Path.Combine(Path.GetTempPath(), "bam-cli-" + Guid.NewGuid().ToString("N"));
+        Directory = Path.Combine(Path.GetTempPath(), "bam-tiny-fmnist-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         Write(FashionMnistSplit.Train, trainCount, seed: 1);
         Write(FashionMnistSplit.Test, testCount, seed: 2);

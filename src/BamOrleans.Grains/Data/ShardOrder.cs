@@ -1,3 +1,5 @@
+using BamOrleans.Core.Randomness;
+
 namespace BamOrleans.Grains.Data;
 
 /// <summary>

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace BamOrleans.Cli.Reporting;
+namespace BamOrleans.Worker.Runs;
 
 /// <summary>Writes a (min, max) range — crop scales, aspect ratios, blur sigmas — as [min, max];
 /// System.Text.Json would otherwise write a value tuple as an empty object.</summary>
-internal sealed class RangeJsonConverter : JsonConverter<(double Min, double Max)>
+public sealed class RangeJsonConverter : JsonConverter<(double Min, double Max)>
 {
     public override (double Min, double Max) Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
