@@ -9,9 +9,15 @@ namespace BamOrleans.Grains.Placement;
 /// (a worker slot's model) existed only in that silo's memory, and an empty copy elsewhere would
 /// silently train from nothing. The caller must treat the grain as lost and re-create it under a
 /// live silo's key. Lives with the grain interfaces so that clients can deserialize it.
+/// <para>
+/// Deliberately not an <see cref="OrleansException"/>: Orleans 10.4 retries a placement that fails
+/// with one (or with a timeout or cancellation) as transient, up to
+/// <c>SiloMessagingOptions.PlacementMaxRetries</c> times with backoff. This failure is permanent, so
+/// it must reach the caller at once.
+/// </para>
 /// </remarks>
 [GenerateSerializer, Alias("bam.SlotSiloLostException")]
-public sealed class SlotSiloLostException : OrleansException
+public sealed class SlotSiloLostException : Exception
 {
     public SlotSiloLostException(string grainKey, SiloAddress silo, SiloStatus observedStatus)
         : base(Describe(grainKey, silo, observedStatus))

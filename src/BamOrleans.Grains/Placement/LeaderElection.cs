@@ -9,9 +9,14 @@ namespace BamOrleans.Grains.Placement;
 /// <para>
 /// Why this rule: it needs no election protocol and no extra state. Every silo reads the same
 /// membership table, so every silo that has caught up with it names the same leader, and the leader
-/// changes only when it leaves: a silo joining later is always younger. When the leader dies or shuts
-/// down, the next oldest active silo becomes leader, and the next activation of a leader-placed grain
-/// lands there.
+/// changes only when it leaves: a silo joining later is younger. When the leader dies or shuts down,
+/// the next oldest active silo becomes leader, and the next activation of a leader-placed grain lands
+/// there.
+/// </para>
+/// <para>
+/// Generations come from each machine's own clock, so "younger" holds as long as the machines' clocks
+/// agree to better than the time between two silo starts; a silo started on a machine whose clock is
+/// far behind could take over leadership for new activations when it joins.
 /// </para>
 /// <para>
 /// Views may disagree for a moment (one silo has not yet heard of a death). Orleans' grain directory
@@ -36,7 +41,7 @@ public static class LeaderElection
             "no active silo to choose a leader from; the cluster has no active member in this view", nameof(activeSilos));
     }
 
-    /// <summary>The leader of a membership view: <see cref="Choose"/> over its active members.</summary>
+    /// <summary>The leader of a membership view: <see cref="Choose(IEnumerable{SiloAddress})"/> over its active members.</summary>
     /// <exception cref="ArgumentException">The view has no active member.</exception>
     public static SiloAddress Choose(ClusterMembershipSnapshot membership)
     {

@@ -11,6 +11,8 @@ namespace BamOrleans.Grains.Placement;
 /// Chooses among all active members rather than Orleans' "compatible silos": every silo runs the
 /// same grain assemblies here, and the compatible set is learned later than membership, so using it
 /// could make two silos name different leaders. Placement hints are ignored: the leader is the point.
+/// A view without any active silo (this silo still joining) throws an <see cref="OrleansException"/>,
+/// which Orleans 10.4 treats as transient and retries with backoff.
 /// </remarks>
 internal sealed class LeaderPlacementDirector(IClusterMembershipService membership) : IPlacementDirector
 {

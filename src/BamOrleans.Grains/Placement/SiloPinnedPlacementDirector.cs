@@ -46,11 +46,8 @@ internal sealed class SiloPinnedPlacementDirector(
         {
             status = await RefreshedStatus(silo);
         }
-        if (status == SiloStatus.Active) return silo;
-
-        logger.LogWarning("Grain {GrainId} is pinned to silo {Silo}, which is {Status} in the view of {LocalSilo}; refusing to place it elsewhere",
-            target.GrainIdentity, silo, status, context.LocalSilo);
-        throw new SlotSiloLostException(grainKey, silo, status);
+        // Orleans logs the failed addressing with this exception; no second log here.
+        return status == SiloStatus.Active ? silo : throw new SlotSiloLostException(grainKey, silo, status);
     }
 
     private async Task<SiloStatus> RefreshedStatus(SiloAddress silo)
@@ -60,9 +57,10 @@ internal sealed class SiloPinnedPlacementDirector(
             using var limit = new CancellationTokenSource(RefreshLimit);
             await membership.Refresh(cancellationToken: limit.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException or OrleansException or TimeoutException)
+        catch (Exception e)
         {
-            // The table cannot be read now; answer from the view we have rather than hang the caller.
+            // The refresh only gives a newcomer its chance: whatever stops the table read (timeout,
+            // the store unreachable), answer from the view we have rather than fail or hang the caller.
             logger.LogWarning(e, "Could not refresh membership to look up silo {Silo}", silo);
         }
         return membership.CurrentSnapshot.GetSiloStatus(silo);
