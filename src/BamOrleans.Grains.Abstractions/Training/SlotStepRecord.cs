@@ -12,6 +12,7 @@ namespace BamOrleans.Grains.Training;
 /// <param name="Samples">The dataset indices this slot drew, in its batch order.</param>
 /// <param name="Phases">Where this slot's time went.</param>
 /// <param name="LearningRate">The learning rate applied.</param>
+/// <param name="Traffic">Bytes of tensor data this slot sent and received in the step.</param>
 [GenerateSerializer, Immutable, Alias("bam.SlotStepRecord")]
 public sealed record SlotStepRecord(
     [property: Id(0)] long Step,
@@ -24,7 +25,33 @@ public sealed record SlotStepRecord(
     [property: Id(7)] bool Skipped,
     [property: Id(8)] int[] Samples,
     [property: Id(9)] StepPhases Phases,
-    [property: Id(10)] double LearningRate);
+    [property: Id(10)] double LearningRate,
+    [property: Id(11)] StepTraffic Traffic);
+
+/// <summary>Bytes of tensor data (float32 elements; message headers not counted) one slot moved in
+/// one step, by exchange. The floor each way is its V·B·D rows.</summary>
+/// <param name="EmbeddingsUp">Its rows to the aggregator.</param>
+/// <param name="TargetsDown">Columns and column scales from the aggregator.</param>
+/// <param name="ColumnGradientsUp">dL/dC to the aggregator (0 with an EMA teacher).</param>
+/// <param name="OwnColumnGradientsDown">Its own columns' reduced gradient (0 with an EMA teacher).</param>
+/// <param name="GradientsUp">Its flattened parameter gradients (and buffers) to the gradient shards.</param>
+/// <param name="GradientsDown">Their means back.</param>
+/// <param name="Floor">V·B·D floats: what any scheme must move each way.</param>
+[GenerateSerializer, Immutable, Alias("bam.StepTraffic")]
+public sealed record StepTraffic(
+    [property: Id(0)] long EmbeddingsUp,
+    [property: Id(1)] long TargetsDown,
+    [property: Id(2)] long ColumnGradientsUp,
+    [property: Id(3)] long OwnColumnGradientsDown,
+    [property: Id(4)] long GradientsUp,
+    [property: Id(5)] long GradientsDown,
+    [property: Id(6)] long Floor)
+{
+    /// <summary>The BAM exchanges only (the embedding protocol, without the parameter average).</summary>
+    public long ObjectiveUp => EmbeddingsUp + ColumnGradientsUp;
+
+    public long ObjectiveDown => TargetsDown + OwnColumnGradientsDown;
+}
 
 /// <summary>Seconds of one slot's step, by phase. The waits include the other slots' work: a
 /// slot that waits long at the gather is faster than the slowest one.</summary>

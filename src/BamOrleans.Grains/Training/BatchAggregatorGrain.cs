@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BamOrleans.Core.Distributed;
 using BamOrleans.Core.Objective;
+using BamOrleans.Grains.Placement;
 using BamOrleans.Grains.Steps;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -16,9 +17,10 @@ namespace BamOrleans.Grains.Training;
 /// <remarks>
 /// Reentrant: each slot's call waits inside the grain for the others, so the calls must
 /// interleave. Turns still never overlap, and the Sinkhorn runs inside one turn.
-/// It runs on the leader silo (see the placement attribute); the leader's device is CPU here.
+/// It runs on the leader silo, the oldest active member (<see cref="LeaderPlacement"/>); the
+/// leader's device is CPU here.
 /// </remarks>
-[Reentrant]
+[Reentrant, LeaderPlacement]
 internal sealed class BatchAggregatorGrain : Grain, IBatchAggregatorGrain
 {
     private readonly ILogger<BatchAggregatorGrain> _logger;

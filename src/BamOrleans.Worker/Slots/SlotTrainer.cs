@@ -218,19 +218,22 @@ internal sealed class SlotTrainer : IDisposable
         var shareSeconds = Lap();
 
         OwnColumnGradients? own = null;
+        long columnBytesUp = 0, columnBytesDown = 0;
         if (share.ColumnGradients is { } columnGradients)
         {
-            var reduced = Exchange(stamp, () => _aggregator.ExchangeColumnGradients(stamp,
-                new ColumnGradientUpload(w, slots, TensorWire.ToBlock(columnGradients.Gradient)), ExchangeWait));
+            var columnUpload = new ColumnGradientUpload(w, slots, TensorWire.ToBlock(columnGradients.Gradient));
+            var reduced = Exchange(stamp, () => _aggregator.ExchangeColumnGradients(stamp, columnUpload, ExchangeWait));
             if (reduced is null) return;
             own = new OwnColumnGradients(id, TensorWire.ToTensor(reduced, "the reduced column gradients"));
+            (columnBytesUp, columnBytesDown) = (columnUpload.Gradient.Bytes, reduced.Bytes);
         }
         var columnSeconds = Lap();
         using (own)
             SlotBackward.Backward(rows, share, own);
         var backwardSeconds = Lap();
 
-        if (!AverageGradients(stamp, w, slots)) return;
+        var gradientBytes = AverageGradients(stamp, w, slots);
+        if (gradientBytes < 0) return;
         var averageSeconds = Lap();
 
         var report = new SlotStepReport(share.Loss, _checksum);
@@ -270,14 +273,17 @@ internal sealed class SlotTrainer : IDisposable
         _lastLoss = loss;
         var phases = new StepPhases(drawSeconds, forwardSeconds, gatherSeconds, targetsAnswer.LeaderSeconds, shareSeconds,
             columnSeconds, backwardSeconds, averageSeconds, barrierSeconds, applySeconds, total.Elapsed.TotalSeconds);
+        var traffic = new StepTraffic(upload.Rows.Bytes, targetsAnswer.Columns.Bytes + targetsAnswer.LogColumnScales.Bytes,
+            columnBytesUp, columnBytesDown, gradientBytes, gradientBytes, upload.Rows.Bytes);
         lock (_history)
             _history.Add(new SlotStepRecord(stamp.Step, stamp.Generation, draw.Epoch, w, slots, loss, share.Loss, skipped,
-                draw.Indices, phases, lr));
+                draw.Indices, phases, lr, traffic));
     }
 
     /// <summary>Averages this slot's flattened gradient (and buffers) with every other slot's,
-    /// shard by shard in parallel, and writes the mean back. False when the step was superseded.</summary>
-    private bool AverageGradients(StepStamp stamp, int w, int slots)
+    /// shard by shard in parallel, and writes the mean back. Returns the bytes sent (as many come
+    /// back), or −1 when the step was superseded.</summary>
+    private long AverageGradients(StepStamp stamp, int w, int slots)
     {
         var vector = _gradients.Read();
         var plan = GradientSharding.Plan(vector.LongLength, slots);
@@ -288,12 +294,12 @@ internal sealed class SlotTrainer : IDisposable
             return ExchangeAsync(stamp, () => grain.Average(stamp, w, slots, values, ExchangeWait));
         }).ToArray();
         var means = Wait(Task.WhenAll(calls));
-        if (means.Any(m => m is null)) return false;
+        if (means.Any(m => m is null)) return -1;
         var averaged = new float[vector.Length];
         for (var shard = 0; shard < plan.Count; shard++)
             means[shard]!.CopyTo(averaged, plan[shard].Offset);
         _gradients.Write(averaged);
-        return true;
+        return vector.LongLength * sizeof(float);
     }
 
     /// <summary>The step's loss (mean of the shares, in slot-id order); throws if any replica's
