@@ -1,28 +1,38 @@
 using System.Diagnostics;
+using BamOrleans.Client;
 using BamOrleans.Cluster.Tests.Support;
+using BamOrleans.Cluster.Tests.Training;
+using BamOrleans.Core.Data;
+using BamOrleans.Core.Models;
+using BamOrleans.Data.Idx;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Steps;
 using BamOrleans.Silo;
+using BamOrleans.Tests.Shared;
+using BamOrleans.Worker.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Serilog;
 using Xunit.Abstractions;
 
 namespace BamOrleans.Cluster.Tests.MultiProcess;
 
 /// <summary>
 /// Three real `bam-silo` processes meeting through a redis-server this test starts, a client
-/// calling the run grain through them, and a silo killed outright to watch the tuned failure
-/// detection. Every process it starts is killed by its id at the end, pass or fail.
+/// calling the run grain through them, a short BAM run trained by one worker slot in each process
+/// (checked against the single-process trainer), and a silo killed outright to watch the tuned
+/// failure detection. Every process it starts is killed by its id at the end, pass or fail.
 /// </summary>
 [Collection(MultiProcessCollection.Name)]
 public sealed class MultiProcessClusterTests(ITestOutputHelper output)
 {
     private const int SiloCount = 3;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task Three_silo_processes_on_redis_membership_see_each_other_serve_the_run_grain_and_detect_a_killed_silo()
+    public async Task Three_silo_processes_on_redis_membership_train_together_agree_and_detect_a_killed_silo()
     {
+        using var data = new TinyFashionMnist(trainCount: 96, testCount: 10);
         var deadline = new Deadline(Budget);
         var started = new List<ChildProcess>();
         RedisServer? redis = null;
@@ -62,6 +72,8 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
             output.WriteLine($"membership converged after {clock.Elapsed.TotalSeconds:F1} s");
 
             await ExerciseRunGrain(client.Services.GetRequiredService<IClusterClient>(), addresses);
+            await TrainOneSlotPerProcess(client.Services.GetRequiredService<IClusterClient>(), data.Directory, addresses, deadline);
+            output.WriteLine($"trained together after {clock.Elapsed.TotalSeconds:F1} s");
 
             // A spot eviction: kill -9 one silo, then wait for the others to declare it dead.
             var victim = silos[2];
@@ -143,6 +155,33 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
             }
         }, logs, TimeSpan.FromSeconds(1));
         return connected!;
+    }
+
+    /// <summary>
+    /// A three-step run with one worker slot in each silo process: the slots' models live in
+    /// three processes and meet only through the grains (data pool, aggregator on the leader,
+    /// gradient shards, run barrier). The replicas must end bit-identical and equal to the
+    /// single-process trainer on the same samples.
+    /// </summary>
+    private async Task TrainOneSlotPerProcess(IClusterClient client, string dataDirectory, SiloAddress[] silos, Deadline deadline)
+    {
+        var config = ClusterEquivalenceTests.Config(localViews: 2, topK: 0, ema: false, NormKind.Group, side: 28);
+        var normalizer = PixelNormalizer.FashionMnist;
+        var definition = new RunDefinition(config, new DatasetSpec(LocalDatasetProvider.FashionMnistKind, dataDirectory, 28),
+            normalizer.Mean, normalizer.Std, DataShards: 3);
+        using var log = new LoggerConfiguration().MinimumLevel.Warning().CreateLogger();
+        var run = new ClusterRun(client, $"mp-train-{Guid.NewGuid():N}", log);
+        await run.Launch(definition, datasetSize: 96, slotsPerSilo: 1);
+        Assert.Equal(config.Steps, await run.WaitUntilDone(config.Steps, budget: null, cancellation: deadline.Token()));
+
+        var reports = await run.Reports();
+        Assert.Equal(silos.Order(), reports.Select(r => r.Silo).Order());
+        await SingleProcessReference.AssertReplicasIdentical(run, config.Steps);
+        var train = FashionMnist.Load(dataDirectory, FashionMnistSplit.Train);
+        var result = await SingleProcessReference.Replay(run, config, train, normalizer, log);
+        output.WriteLine($"three processes vs single process: loss {result.MaxRelativeLossDifference:g3} (relative), parameters {result.MaxParameterDifference:g3}");
+        Assert.True(result.MaxRelativeLossDifference <= SingleProcessReference.LossTolerance);
+        Assert.True(result.MaxParameterDifference <= SingleProcessReference.ParameterTolerance(config));
     }
 
     /// <summary>The run grain through a real client: one slot per silo process, a full step, a stale generation refused.</summary>
