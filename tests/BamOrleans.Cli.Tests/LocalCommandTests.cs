@@ -1,7 +1,7 @@
-using BamOrleans.Tests.Shared;
 using System.CommandLine;
 using System.Text.Json;
 using BamOrleans.Cli.Commands;
+using BamOrleans.Tests.Shared;
 
 namespace BamOrleans.Cli.Tests;
 
@@ -42,6 +42,11 @@ public class LocalCommandTests
             // Raw pixels separate the bar-per-class images perfectly: the k-NN plumbing is real.
             var pixels = root.GetProperty("evaluation").GetProperty("representations").EnumerateArray().Last();
             Assert.True(pixels.GetProperty("knnTop1").GetDouble() > 0.9);
+            // The default trains on a local cluster: two in-process silos, one slot each, equal replicas.
+            var cluster = root.GetProperty("cluster");
+            Assert.Equal(2, cluster.GetProperty("silos").GetInt32());
+            Assert.Equal(2, cluster.GetProperty("slots").GetInt32());
+            Assert.True(cluster.GetProperty("replicasIdentical").GetBoolean());
         }
         finally
         {
@@ -75,6 +80,41 @@ public class LocalCommandTests
             Assert.Equal("lars", optimization.GetProperty("optimizer").GetString());
             Assert.Equal(0.3, optimization.GetProperty("baseLearningRate").GetDouble());
             Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("evaluation").ValueKind);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Single_process_mode_trains_without_a_cluster()
+    {
+        using var data = new TinyFashionMnist();
+        var output = NewOutputFolder();
+        try
+        {
+            Assert.Equal(0, Run("local", "--data", data.Directory, "--steps", "2", "--batch", "16", "--threads", "1",
+                "--single-process", "--no-eval", "--out", output));
+            using var json = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(output, "metrics.json", SearchOption.AllDirectories).Single()));
+            Assert.Equal(2, json.RootElement.GetProperty("steps").GetArrayLength());
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("cluster").ValueKind);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_batch_that_does_not_split_over_the_slots_exits_with_2_before_training()
+    {
+        using var data = new TinyFashionMnist();
+        var output = NewOutputFolder();
+        try
+        {
+            Assert.Equal(2, Run("local", "--data", data.Directory, "--steps", "2", "--batch", "16", "--silos", "3", "--out", output));
+            Assert.Empty(Directory.Exists(output) ? Directory.GetFiles(output, "metrics.json", SearchOption.AllDirectories) : []);
         }
         finally
         {
