@@ -47,6 +47,10 @@ public sealed record BamSiloOptions
     /// <summary>Minimum level of this silo's own logs (Orleans' are kept at Warning and above).</summary>
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
 
+    /// <summary>CPU threads for libtorch in this process (null: its default, one per core). Several
+    /// silo processes on one machine should share the cores, not each claim all of them.</summary>
+    public int? TorchThreads { get; init; }
+
     /// <summary>Problems that make these options unusable, as messages naming the command-line option; empty when fine.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -62,6 +66,7 @@ public sealed record BamSiloOptions
         if (Clustering == ClusteringMode.Redis && string.IsNullOrWhiteSpace(Redis))
             errors.Add("--redis must name the Redis server with --clustering redis");
         if (string.IsNullOrWhiteSpace(ClusterId)) errors.Add("--cluster-id must not be empty");
+        if (TorchThreads is < 1) errors.Add($"--threads {TorchThreads}: must be ≥ 1");
         if (string.IsNullOrWhiteSpace(ServiceId)) errors.Add("--service-id must not be empty");
         return errors;
     }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using BamOrleans.Worker.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,7 +29,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> Start(int siloCount, IDatasetProvider datasets, Serilog.ILogger log, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(siloCount, 1);
-        var ports = FreeLoopbackPorts(2 * siloCount);
+        var ports = LoopbackPorts.Take(2 * siloCount);
         var clusterId = $"local-{Guid.NewGuid():N}"[..14];
         var options = Enumerable.Range(0, siloCount).Select(i => new BamSiloOptions
         {
@@ -95,13 +93,4 @@ public sealed class LocalCluster : IAsyncDisposable
         host.Dispose();
     }
 
-    /// <summary>Ports the OS has just handed out on 127.0.0.1 (bound together, so all distinct).</summary>
-    private static int[] FreeLoopbackPorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        foreach (var l in listeners) l.Start();
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        foreach (var l in listeners) l.Stop();
-        return ports;
-    }
 }

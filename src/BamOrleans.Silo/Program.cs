@@ -15,6 +15,7 @@ var command = SiloCommand.Create(async options =>
     var logger = root.ForContext("SourceContext", "bam-silo");
     try
     {
+        if (options.TorchThreads is { } threads) TorchSharp.torch.set_num_threads(threads);
         using var host = BamSiloHost.Build(options, root);
         await host.StartAsync();
         logger.Information("Silo {Endpoint} up: cluster {ClusterId}, {Clustering} membership{RedisNote}, gateway port {GatewayPort}, process {ProcessId}",

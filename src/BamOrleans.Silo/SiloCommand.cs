@@ -35,9 +35,10 @@ public static class SiloCommand
             CustomParser = r => ParseAddress(r),
         };
         var logLevel = new Option<LogEventLevel>("--log-level") { Description = "minimum level of bam's own logs", DefaultValueFactory = _ => defaults.LogLevel };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for the slots' tensor math (default: libtorch's, one per core)" };
 
         var root = new RootCommand("bam-silo — one Orleans silo of a BamOrleans training cluster");
-        foreach (var option in new Option[] { clustering, redis, siloPort, gatewayPort, primaryPort, clusterId, serviceId, advertise, logLevel })
+        foreach (var option in new Option[] { clustering, redis, siloPort, gatewayPort, primaryPort, clusterId, serviceId, advertise, logLevel, threads })
             root.Options.Add(option);
         root.SetAction((parse, _) =>
         {
@@ -52,6 +53,7 @@ public static class SiloCommand
                 ServiceId = parse.GetValue(serviceId)!,
                 AdvertisedIp = parse.GetValue(advertise),
                 LogLevel = parse.GetValue(logLevel),
+                TorchThreads = parse.GetValue(threads),
             };
             var errors = options.Validate();
             if (errors.Count == 0) return run(options);

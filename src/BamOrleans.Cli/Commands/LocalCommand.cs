@@ -45,6 +45,7 @@ internal static class LocalCommand
         var silos = new Option<int>("--silos") { Description = "in-process silos of the local cluster", DefaultValueFactory = _ => LocalJobOptions.DefaultSilos };
         var slotsPerSilo = new Option<int>("--slots-per-silo") { Description = "worker slots on each silo (the global batch is split over silos × slots)", DefaultValueFactory = _ => 1 };
         var dataShards = new Option<int>("--data-shards") { Description = "data-shard grains the training set is cut into", DefaultValueFactory = _ => LocalJobOptions.DefaultDataShards };
+        var processes = new Option<bool>("--processes") { Description = "run the silos as bam-silo processes on 127.0.0.1 meeting through a redis-server this command starts" };
         var singleProcess = new Option<bool>("--single-process") { Description = "train without a cluster (the reference trainer the cluster must equal)" };
         foreach (var (option, minimum) in new[] { (silos, 1), (slotsPerSilo, 1), (dataShards, 1) })
             option.Validators.Add(r =>
@@ -53,7 +54,7 @@ internal static class LocalCommand
             });
 
         var command = new Command("local", "Train BAM on a local cluster (in-process silos) on the embedded default (Fashion-MNIST), then evaluate it beside a random encoder and raw pixels");
-        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval, silos, slotsPerSilo, dataShards, singleProcess })
+        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval, silos, slotsPerSilo, dataShards, processes, singleProcess })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -78,6 +79,7 @@ internal static class LocalCommand
                 Silos = parse.GetValue(silos),
                 SlotsPerSilo = parse.GetValue(slotsPerSilo),
                 DataShards = parse.GetValue(dataShards),
+                Processes = parse.GetValue(processes),
                 SingleProcess = parse.GetValue(singleProcess),
             };
             try
@@ -89,6 +91,13 @@ internal static class LocalCommand
             {
                 Log.Error("{Message}", e.Message);
                 return 2;
+            }
+            catch (InvalidOperationException e)
+            {
+                // A run that failed on the cluster (a slot stopped, a silo could not start): the
+                // reason is in the message; the logs above have the details.
+                Log.Error("{Message}", e.Message);
+                return 1;
             }
         });
         return command;

@@ -2,14 +2,16 @@ using BamOrleans.Client;
 using BamOrleans.Core.Training;
 using BamOrleans.Grains.Training;
 using BamOrleans.Silo;
+using BamOrleans.Silo.Processes;
 using BamOrleans.Worker.Runs;
 using Serilog;
 
 namespace BamOrleans.Cli.Jobs;
 
 /// <summary>
-/// Trains on the embedded default cluster: in-process silos with localhost membership, worker
-/// slots on each, the run driven through its grains exactly as on a real cluster.
+/// Trains on a local cluster, driving the run through its grains exactly as on a real one: by
+/// default in-process silos with localhost membership; with --processes, `bam-silo` processes on
+/// 127.0.0.1 meeting through a redis-server this command starts (and stops, with the silos).
 /// </summary>
 internal static class ClusterTraining
 {
@@ -25,9 +27,25 @@ internal static class ClusterTraining
         datasets.Add(spec, data.Train);
         var definition = new RunDefinition(config, spec, data.Normalizer.Mean, data.Normalizer.Std, options.DataShards);
 
-        log.Information("Starting a local cluster: {Silos} in-process silos × {Slots} slot(s), localhost membership", options.Silos, options.SlotsPerSilo);
-        await using var cluster = await LocalCluster.Start(options.Silos, datasets, log);
-        var run = new ClusterRun(cluster.Client, $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}", log);
+        IClusterClient client;
+        IAsyncDisposable cluster;
+        if (options.Processes)
+        {
+            // The silo processes share the cores instead of each claiming all of them.
+            var threads = Math.Max(1, options.Threads / options.Silos);
+            log.Information("Starting a local cluster: redis-server and {Silos} bam-silo processes × {Slots} slot(s), {Threads} thread(s) each",
+                options.Silos, options.SlotsPerSilo, threads);
+            var processes = await ProcessCluster.Start(options.Silos, threads, log);
+            (client, cluster) = (processes.Client, processes);
+        }
+        else
+        {
+            log.Information("Starting a local cluster: {Silos} in-process silos × {Slots} slot(s), localhost membership", options.Silos, options.SlotsPerSilo);
+            var local = await LocalCluster.Start(options.Silos, datasets, log);
+            (client, cluster) = (local.Client, local);
+        }
+        await using var stopCluster = cluster;
+        var run = new ClusterRun(client, $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}", log);
         await run.Launch(definition, data.Train.Count, options.SlotsPerSilo);
 
         var progress = new TrainingProgressLog(log, LocalJob.LogEvery, config.Steps);

@@ -39,6 +39,9 @@ internal sealed record LocalJobOptions
     /// <summary>Data-shard grains the training set is cut into.</summary>
     public int DataShards { get; init; } = DefaultDataShards;
 
+    /// <summary>Run the silos as `bam-silo` processes with Redis membership instead of in this process.</summary>
+    public bool Processes { get; init; }
+
     /// <summary>Train without a cluster: the single-process reference trainer.</summary>
     public bool SingleProcess { get; init; }
 }

@@ -30,7 +30,10 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
             try
             {
                 var definition = RunDefinitionJson.FromSettings(settings);
-                trainer = new SlotTrainer(slotId, runId, silo.SiloAddress, definition, datasets.Open(definition.Dataset), grains, log);
+                // Opening the dataset and building the model take seconds: off the grain scheduler,
+                // whose turns must stay short (the calling grain's turn just awaits this).
+                trainer = await Task.Run(() =>
+                    new SlotTrainer(slotId, runId, silo.SiloAddress, definition, datasets.Open(definition.Dataset), grains, log));
             }
             catch (Exception e) when (e is InvalidConfigurationException or ArgumentException or IOException)
             {

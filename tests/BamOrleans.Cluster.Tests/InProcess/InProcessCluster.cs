@@ -32,7 +32,7 @@ public sealed class InProcessCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var deadline = new Deadline(TimeSpan.FromSeconds(60));
-        var ports = FreePorts.Take(2 * SiloCount);
+        var ports = LoopbackPorts.Take(2 * SiloCount);
         var clusterId = $"inproc-{Guid.NewGuid():N}";
         var options = Enumerable.Range(0, SiloCount).Select(i => new BamSiloOptions
         {

@@ -8,6 +8,7 @@ using BamOrleans.Data.Idx;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Steps;
 using BamOrleans.Silo;
+using BamOrleans.Silo.Processes;
 using BamOrleans.Tests.Shared;
 using BamOrleans.Worker.Runs;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,10 +44,10 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
         string? redisDirectory = null;            // on redis-server's command line
         try
         {
-            redis = await RedisServer.Start(deadline);
+            redis = await RedisServer.Start(deadline.Remaining, deadline.Token());
             redisDirectory = redis.DataDirectory;
             started.Add(redis.Process);
-            var ports = FreePorts.Take(2 * SiloCount);
+            var ports = LoopbackPorts.Take(2 * SiloCount);
             var silos = Enumerable.Range(0, SiloCount)
                 .Select(i => SiloProcess.StartRedisSilo($"silo{i}", redis.Configuration, clusterId, ports[2 * i], ports[2 * i + 1]))
                 .ToList();

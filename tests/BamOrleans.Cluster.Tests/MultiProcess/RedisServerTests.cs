@@ -1,3 +1,5 @@
+using BamOrleans.Silo.Processes;
+
 namespace BamOrleans.Cluster.Tests.MultiProcess;
 
 public sealed class RedisServerTests

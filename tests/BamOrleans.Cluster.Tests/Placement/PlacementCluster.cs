@@ -45,7 +45,7 @@ public sealed class PlacementCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var deadline = new Deadline(TimeSpan.FromSeconds(60));
-        var ports = FreePorts.Take(2 * SiloCount);
+        var ports = LoopbackPorts.Take(2 * SiloCount);
         PrimarySiloPort = ports[0];
         var clusterId = $"placement-{Guid.NewGuid():N}";
         for (var i = 0; i < SiloCount; i++)

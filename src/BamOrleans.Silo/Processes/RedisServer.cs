@@ -1,17 +1,16 @@
 using System.Net.Sockets;
 using System.Text;
-using BamOrleans.Cluster.Tests.Support;
 
-namespace BamOrleans.Cluster.Tests.MultiProcess;
+namespace BamOrleans.Silo.Processes;
 
 /// <summary>
 /// A throw-away redis-server on a free 127.0.0.1 port: no persistence, data in a temporary folder
-/// deleted on dispose. Holds only this test's membership table.
+/// deleted on dispose. Holds only one local cluster's membership table.
 /// </summary>
-internal sealed class RedisServer : IDisposable
+public sealed class RedisServer : IDisposable
 {
     public const string InstallHint =
-        "redis-server was not found on PATH. The multi-process cluster tests start their own instance of it. " +
+        "redis-server was not found on PATH. Multi-process clusters (bam local --processes, the cluster tests) start their own instance of it. " +
         "Install it with `bash scripts/test.sh` (its set-up runs ensure_redis_server from scripts/lib/setup.sh), " +
         "or directly: `apt-get install redis-server` (Debian package redis-server).";
 
@@ -42,11 +41,12 @@ internal sealed class RedisServer : IDisposable
     /// <summary>The executable, or a failure that says how to install it: never a silent skip.</summary>
     public static string Require(string? executable) => executable ?? throw new InvalidOperationException(InstallHint);
 
-    /// <summary>Starts redis-server and waits until it answers PING, or fails clearly.</summary>
-    public static async Task<RedisServer> Start(Deadline deadline)
+    /// <summary>Starts redis-server and waits (at most <paramref name="startTimeout"/>) until it
+    /// answers PING, or fails clearly with its last output lines.</summary>
+    public static async Task<RedisServer> Start(TimeSpan startTimeout, CancellationToken cancellation = default)
     {
         var executable = Require(FindExecutable());
-        var port = FreePorts.Take(1)[0];
+        var port = LoopbackPorts.Take(1)[0];
         var directory = Directory.CreateTempSubdirectory("bam-redis-").FullName;
         var process = ChildProcess.Start("redis-server", executable,
         [
@@ -56,9 +56,24 @@ internal sealed class RedisServer : IDisposable
         var server = new RedisServer(process, port, directory);
         try
         {
-            await deadline.Until($"redis-server to answer PING on port {port}",
-                async () => !process.HasExited && await server.Ping(), () => process.Tail(10));
-            return server;
+            var end = DateTime.UtcNow + startTimeout;
+            while (true)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (process.HasExited)
+                    throw new InvalidOperationException($"redis-server exited at start:\n{process.Tail(10)}");
+                try
+                {
+                    if (await server.Ping()) return server;
+                }
+                catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+                {
+                    // Not listening yet.
+                }
+                if (DateTime.UtcNow > end)
+                    throw new TimeoutException($"redis-server did not answer PING on port {port} within {startTimeout.TotalSeconds:F0} s:\n{process.Tail(10)}");
+                await Task.Delay(100, cancellation);
+            }
         }
         catch
         {
@@ -77,9 +92,10 @@ internal sealed class RedisServer : IDisposable
         }
         catch (IOException)
         {
-            // A leftover temp folder is harmless; never hide the test's own outcome.
+            // A leftover temp folder is harmless; never hide the caller's own outcome.
         }
     }
+
 
     private async Task<bool> Ping()
     {

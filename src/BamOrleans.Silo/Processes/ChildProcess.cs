@@ -1,18 +1,20 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace BamOrleans.Cluster.Tests.MultiProcess;
+namespace BamOrleans.Silo.Processes;
 
 /// <summary>
-/// A process this test started: its output is kept (last lines) for assertions and failure
-/// messages, and disposing it kills its whole tree and waits, boundedly, until it is gone.
+/// A process we started (a silo, a redis-server): its output is kept (last lines) for logs,
+/// assertions and failure messages, and disposing it kills its whole tree by its own id and
+/// waits, boundedly, until it is gone.
 /// </summary>
-internal sealed class ChildProcess : IDisposable
+public sealed class ChildProcess : IDisposable
 {
     private const int KeptLines = 400;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private bool _disposed;
+    private Action<string>? _onLine;
 
     private ChildProcess(string name, Process process)
     {
@@ -27,18 +29,21 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Whether the process is gone (always true once disposed: disposing waits for the exit).</summary>
     public bool HasExited => _disposed || _process.HasExited;
 
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <param name="onLine">Called with every output line as it arrives (e.g. to forward it to a log).</param>
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
+        Action<string>? onLine = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = true, // never reads the test runner's input
+            RedirectStandardInput = true, // never reads our own input
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         var child = new ChildProcess(name, new Process { StartInfo = info, EnableRaisingEvents = true });
+        child._onLine = onLine;
         child._process.OutputDataReceived += (_, e) => child.Keep(e.Data);
         child._process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
         child._process.Start();
@@ -59,7 +64,7 @@ internal sealed class ChildProcess : IDisposable
 
     /// <summary>
     /// Ids of live processes whose command line contains <paramref name="marker"/> (Linux /proc),
-    /// to prove that nothing a test started, children included, outlived it.
+    /// to prove that nothing we started, children included, outlived us.
     /// </summary>
     public static IReadOnlyList<int> RunningWithCommandLine(string marker)
     {
@@ -119,6 +124,7 @@ internal sealed class ChildProcess : IDisposable
     private void Keep(string? line)
     {
         if (line is null) return;
+        _onLine?.Invoke(line);
         _lines.Enqueue(line);
         while (_lines.Count > KeptLines) _lines.TryDequeue(out _);
     }

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace BamOrleans.Cluster.Tests.Support;
+namespace BamOrleans.Silo;
 
-/// <summary>Ports on 127.0.0.1 that were free a moment ago (the OS picks them; all held until all are known, so they differ).</summary>
-internal static class FreePorts
+/// <summary>Free TCP ports on 127.0.0.1 for local clusters.</summary>
+public static class LoopbackPorts
 {
+    /// <summary>Ports the OS has just handed out, bound together so all are distinct (another
+    /// process could still take one before it is used: local clusters only).</summary>
     public static int[] Take(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
