@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using BamOrleans.Cli.Commands;
+using BamOrleans.Silo.Processes;
 using BamOrleans.Tests.Shared;
 
 namespace BamOrleans.Cli.Tests;
@@ -99,6 +100,29 @@ public class LocalCommandTests
             using var json = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(output, "metrics.json", SearchOption.AllDirectories).Single()));
             Assert.Equal(2, json.RootElement.GetProperty("steps").GetArrayLength());
             Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("cluster").ValueKind);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Processes_mode_trains_on_silo_processes_meeting_through_redis_and_stops_every_process()
+    {
+        using var data = new TinyFashionMnist();
+        var output = NewOutputFolder();
+        try
+        {
+            Assert.Equal(0, Run("local", "--data", data.Directory, "--steps", "2", "--batch", "16", "--threads", "2",
+                "--processes", "--no-eval", "--out", output));
+            using var json = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(output, "metrics.json", SearchOption.AllDirectories).Single()));
+            var cluster = json.RootElement.GetProperty("cluster");
+            Assert.Equal(2, cluster.GetProperty("slots").GetInt32());
+            Assert.True(cluster.GetProperty("replicasIdentical").GetBoolean());
+            // The command started redis-server and two bam-silo processes; none may outlive it.
+            Assert.Empty(ChildProcess.RunningWithCommandLine("bam-proc-"));
+            Assert.Empty(ChildProcess.RunningWithCommandLine("bam-redis-"));
         }
         finally
         {
