@@ -16,11 +16,16 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly List<IHost> _silos;
     private readonly IHost _client;
 
-    private LocalCluster(List<IHost> silos, IHost client)
+    private LocalCluster(List<IHost> silos, IHost client, int primarySiloPort)
     {
         _silos = silos;
         _client = client;
+        PrimarySiloPort = primarySiloPort;
     }
+
+    /// <summary>Silo port of the first silo, which holds the membership table (and, being the
+    /// oldest member, is the leader).</summary>
+    public int PrimarySiloPort { get; }
 
     public IClusterClient Client => _client.Services.GetRequiredService<IClusterClient>();
 
@@ -59,7 +64,7 @@ public sealed class LocalCluster : IAsyncDisposable
                 options.Select(o => o.GatewayPort).ToArray(), BamSiloOptions.DefaultServiceId, clusterId));
             var client = builder.Build();
             await client.StartAsync(cancellation);
-            var cluster = new LocalCluster(silos, client);
+            var cluster = new LocalCluster(silos, client, ports[0]);
             await cluster.WaitForMembers(siloCount, cancellation);
             return cluster;
         }

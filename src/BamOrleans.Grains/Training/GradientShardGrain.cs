@@ -47,9 +47,8 @@ internal sealed class GradientShardGrain : Grain, IGradientShardGrain
             for (var i = 0; i < length; i++)
                 sum[i] += slice[i];
         var mean = new float[length];
-        var scale = 1.0 / slices.Length;
         for (var i = 0; i < length; i++)
-            mean[i] = (float)(sum[i] * scale);
+            mean[i] = (float)(sum[i] / slices.Length);
         return Enumerable.Repeat(mean, slices.Length).ToArray();
     }
 }

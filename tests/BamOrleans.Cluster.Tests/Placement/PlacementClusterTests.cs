@@ -1,11 +1,12 @@
 using System.Net;
+using BamOrleans.Cluster.Tests.InProcess;
 using BamOrleans.Grains.Placement;
 
 namespace BamOrleans.Cluster.Tests.Placement;
 
 /// <summary>Silo-pinned and leader placement on three in-process silos, placed from the client and from each silo.</summary>
-[Collection(PlacementClusterCollection.Name)]
-public sealed class PlacementClusterTests(PlacementCluster cluster)
+[Collection(InProcessClusterCollection.Name)]
+public sealed class PlacementClusterTests(InProcessCluster cluster)
 {
     /// <summary>Bound on each test's grain calls (normally well under a second).</summary>
     private static readonly TimeSpan CallLimit = TimeSpan.FromSeconds(20);
@@ -15,7 +16,7 @@ public sealed class PlacementClusterTests(PlacementCluster cluster)
     private async Task<SiloAddress[]> Silos()
     {
         var silos = await cluster.ActiveSilos().WaitAsync(CallLimit);
-        Assert.Equal(PlacementCluster.SiloCount, silos.Length);
+        Assert.Equal(InProcessCluster.SiloCount, silos.Length);
         return silos;
     }
 

@@ -1,4 +1,5 @@
 using BamOrleans.Client;
+using BamOrleans.Cluster.Tests.InProcess;
 using BamOrleans.Core.Augmentation;
 using BamOrleans.Core.Data;
 using BamOrleans.Core.Models;
@@ -15,8 +16,8 @@ namespace BamOrleans.Cluster.Tests.Training;
 /// as the single-process trainer on the concatenated global batch — same samples, same views,
 /// same losses, same parameters, up to float32 reordering — and every replica ends bit-identical.
 /// </summary>
-[Collection(TrainingClusterCollection.Name)]
-public sealed class ClusterEquivalenceTests(TrainingClusterFixture cluster, ITestOutputHelper output)
+[Collection(InProcessClusterCollection.Name)]
+public sealed class ClusterEquivalenceTests(InProcessCluster cluster, ITestOutputHelper output)
 {
     private const int Steps = 3;
 
