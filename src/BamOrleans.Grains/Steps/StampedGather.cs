@@ -122,7 +122,9 @@ internal sealed class StampedGather<TIn, TOut>(string runId, Func<StepStamp, TIn
             return ++_count == SlotCount;
         }
 
-        public TIn[] Values() => _values;
+        /// <summary>A copy of the values in slot order: the step function owns it (it may answer
+        /// with it), while the round's own array is cleared once answered.</summary>
+        public TIn[] Values() => (TIn[])_values.Clone();
 
         public void Finish(TOut[] answers)
         {
