@@ -35,6 +35,9 @@ internal sealed class SlotTrainer : IDisposable
     /// re-checks that its step is still the run's open step. Below Orleans' response timeout.</summary>
     private static readonly TimeSpan ExchangeWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>Pause before re-reading the run after an attempt that applied nothing.</summary>
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How often an idle slot (run created or paused) looks at the run again.</summary>
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
 
@@ -154,7 +157,11 @@ internal sealed class SlotTrainer : IDisposable
                     throw new InvalidOperationException(
                         $"the run is at step {status.Current.Step} but this replica has applied {CompletedSteps}: it missed steps and cannot rejoin with stale weights.");
                 _state = SlotState.Training;
-                lock (_stepLock) TryStep(status);
+                bool applied;
+                lock (_stepLock) applied = TryStep(status);
+                // A refused or superseded attempt means the run moved on (or has not yet): look
+                // again shortly rather than hammer the grains.
+                if (!applied) Thread.Sleep(RetryPause);
             }
             if (_state != SlotState.Finished) _state = SlotState.Idle;
         }
@@ -166,9 +173,9 @@ internal sealed class SlotTrainer : IDisposable
         }
     }
 
-    /// <summary>One attempt at the run's open step; returns early, applying nothing, when the step
-    /// is superseded or refused (the loop then re-reads the run).</summary>
-    private void TryStep(RunStatusSnapshot status)
+    /// <summary>One attempt at the run's open step: true when the step was applied; false, having
+    /// applied nothing, when the step was superseded or refused (the loop then re-reads the run).</summary>
+    private bool TryStep(RunStatusSnapshot status)
     {
         var stamp = status.Current;
         var slotIds = status.Slots.Keys.Order(StringComparer.Ordinal).ToList();
@@ -188,7 +195,7 @@ internal sealed class SlotTrainer : IDisposable
         if (draw.Refused is { } drawRefusal)
         {
             _log.Debug("Step {Stamp}: data pool refused the draw ({Reason})", stamp.ToString(), drawRefusal);
-            return;
+            return false;
         }
         var drawSeconds = Lap();
 
@@ -208,7 +215,7 @@ internal sealed class SlotTrainer : IDisposable
                 objective.TopK, objective.UseEmaTeacher, epsilon),
             TensorWire.ToBlock(teacherRows ?? rows));
         var targetsAnswer = Exchange(stamp, () => _aggregator.ExchangeEmbeddings(stamp, upload, ExchangeWait));
-        if (targetsAnswer is null) return;
+        if (targetsAnswer is null) return false;
         var gatherSeconds = Lap();
 
         using var targets = new SlotTargets(id, layout, targetsAnswer.Epsilon, columnsTakeGradient: !objective.UseEmaTeacher,
@@ -223,7 +230,7 @@ internal sealed class SlotTrainer : IDisposable
         {
             var columnUpload = new ColumnGradientUpload(w, slots, TensorWire.ToBlock(columnGradients.Gradient));
             var reduced = Exchange(stamp, () => _aggregator.ExchangeColumnGradients(stamp, columnUpload, ExchangeWait));
-            if (reduced is null) return;
+            if (reduced is null) return false;
             own = new OwnColumnGradients(id, TensorWire.ToTensor(reduced, "the reduced column gradients"));
             (columnBytesUp, columnBytesDown) = (columnUpload.Gradient.Bytes, reduced.Bytes);
         }
@@ -233,7 +240,7 @@ internal sealed class SlotTrainer : IDisposable
         var backwardSeconds = Lap();
 
         var gradientBytes = AverageGradients(stamp, w, slots);
-        if (gradientBytes < 0) return;
+        if (gradientBytes < 0) return false;
         var averageSeconds = Lap();
 
         var report = new SlotStepReport(share.Loss, _checksum);
@@ -241,12 +248,12 @@ internal sealed class SlotTrainer : IDisposable
         if (submitted.Refusal is { } submitRefusal)
         {
             _log.Debug("Step {Stamp}: the run refused the report ({Reason})", stamp.ToString(), submitRefusal);
-            return;
+            return false;
         }
         var outcome = Wait(_run.WaitForStep(stamp, ExchangeWait));
         while (outcome.Status == StepWaitStatus.TimedOut && !_stopping)
             outcome = Wait(_run.WaitForStep(stamp, ExchangeWait));
-        if (outcome.Status != StepWaitStatus.Completed || outcome.Result is null) return;
+        if (outcome.Status != StepWaitStatus.Completed || outcome.Result is null) return false;
         var barrierSeconds = Lap();
 
         var loss = CheckReplicas(outcome.Result, report);
@@ -278,6 +285,7 @@ internal sealed class SlotTrainer : IDisposable
         lock (_history)
             _history.Add(new SlotStepRecord(stamp.Step, stamp.Generation, draw.Epoch, w, slots, loss, share.Loss, skipped,
                 draw.Indices, phases, lr, traffic));
+        return true;
     }
 
     /// <summary>Averages this slot's flattened gradient (and buffers) with every other slot's,
