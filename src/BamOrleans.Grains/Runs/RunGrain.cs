@@ -123,7 +123,10 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
         if (verdict.Refusal is { } reason)
         {
             _refusals.Count(reason);
-            logger.LogWarning("Run {RunId}: refused step result from slot {SlotId} stamped {Stamp} at {Current}: {Reason}",
+            // After a pause or the end of a run, the slots' last reports are refused as a matter of
+            // course; every other refusal means a slot is out of step with the run.
+            logger.Log(reason == RefusalReason.NotRunning ? LogLevel.Information : LogLevel.Warning,
+                "Run {RunId}: refused step result from slot {SlotId} stamped {Stamp} at {Current}: {Reason}",
                 RunId, slotId, stamp.ToString(), _barrier.Position.ToString(), reason);
             return Task.FromResult(new SubmitOutcome(reason, _barrier.Position, CompletedStep: false));
         }
