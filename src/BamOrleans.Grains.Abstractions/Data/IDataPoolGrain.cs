@@ -42,6 +42,21 @@ public interface IDataPoolGrain : IGrainWithStringKey
     [Alias("Draw")]
     Task<SlotDraw> Draw(StepStamp stamp, IReadOnlyList<string> slotIds, int slotIndex);
 
+    /// <summary>
+    /// The ledger after <paramref name="step"/>, for a checkpoint taken at the boundary after that
+    /// step: known while <paramref name="step"/> is the open or the last committed step, which is
+    /// the case between its barrier and the draw of the step after next.
+    /// </summary>
+    [Alias("PositionsAfter"), ReadOnly]
+    Task<DataPositions> PositionsAfter(long step);
+
+    /// <summary>
+    /// Puts a fresh pool (configured, nothing drawn yet: a cluster restarting from a checkpoint)
+    /// at a checkpoint's positions; the next draw must be for the step after them.
+    /// </summary>
+    [Alias("Restore")]
+    Task Restore(DataPositions positions);
+
     /// <summary>Epoch, committed step, every shard's position and lease holder, and refusals by reason.</summary>
     [Alias("GetSnapshot"), ReadOnly]
     Task<DataPoolSnapshot> GetSnapshot();

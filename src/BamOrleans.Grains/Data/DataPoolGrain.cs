@@ -63,7 +63,7 @@ internal sealed class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDat
         var batchPerSlot = settings.BatchPerSlot(slotIds.Count);
         var epoch = settings.EpochOf(stamp.Step);
 
-        var decision = DrawRules.Judge(RunId, _open?.Stamp, stamp);
+        var decision = DrawRules.Judge(RunId, _open?.Stamp, stamp, _committedStep);
         if (decision.Refusal is { } reason)
         {
             _refusals.Count(reason);
@@ -95,6 +95,31 @@ internal sealed class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDat
             logger.LogDebug("Data pool of run {RunId} at {Stamp}: shard {Shard} {From} -> {To}",
                 RunId, stamp.ToString(), move.Shard, move.From ?? "pool", move.To ?? "pool");
         return Answer(_open, slotIds, slotIndex);
+    }
+
+    public Task<DataPositions> PositionsAfter(long step)
+    {
+        if (_open is { } open && open.Stamp.Step == step) return Task.FromResult(open.Plan.End.ToPositions(step));
+        if (_committed is { } committed && _committedStep == step) return Task.FromResult(committed.ToPositions(step));
+        throw new InvalidOperationException(
+            $"data pool of run {RunId} holds the positions after step {_committedStep} (committed) and {_open?.Stamp.Step.ToString() ?? "none"} (open), not after step {step}: " +
+            "take them at the step boundary, before the step after next is drawn");
+    }
+
+    public async Task Restore(DataPositions positions)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        var settings = _settings ?? throw new InvalidOperationException($"data pool of run {RunId} has no settings: call Configure before Restore");
+        if (_open is not null || _committedStep >= 0)
+            throw new InvalidOperationException(
+                $"data pool of run {RunId} has already drawn (committed step {_committedStep}, open {_open?.Stamp.ToString() ?? "none"}): restore a checkpoint only into a fresh pool, when the cluster restarts from it");
+        var book = LeaseBook.FromPositions(positions, settings.ShardCount);
+        await Task.WhenAll(Enumerable.Range(0, settings.ShardCount).Select(j =>
+            _shards[j].Commit(new ShardCommit(positions.AfterStep, positions.Epoch, positions.Positions[j]))));
+        _committed = book;
+        _committedStep = positions.AfterStep;
+        logger.LogInformation("Data pool of run {RunId}: restored to the positions after step {Step} (epoch {Epoch})",
+            RunId, positions.AfterStep, positions.Epoch);
     }
 
     public Task<DataPoolSnapshot> GetSnapshot()

@@ -30,8 +30,9 @@ internal readonly record struct DrawDecision(DrawAction Action, RefusalReason? R
 /// (it does not hold the roster), so a newer generation is news, not an error.
 /// </summary>
 /// <remarks>
-/// Checked in order: another run → WrongRun; before any draw only step 0 may be planned (a later
-/// one → FutureStep, the pool would otherwise hand out an epoch's start twice); a generation older
+/// Checked in order: another run → WrongRun; with no open attempt only the step after the last
+/// committed one may be planned (step 0 for a new run; a later one → FutureStep, the pool would
+/// otherwise hand out an epoch's start twice); a generation older
 /// than the open attempt's → StaleGeneration; a step before the open one → StaleStep (it is
 /// committed, or superseded); the open step → Repeat (same generation) or Plan (newer: a redo); the
 /// step after → CommitThenPlan; further ahead → FutureStep (skipping a step would hand its samples
@@ -42,12 +43,15 @@ internal static class DrawRules
     /// <param name="runId">The pool's run id.</param>
     /// <param name="open">The stamp of the open (planned, not yet committed) attempt; null before the first draw.</param>
     /// <param name="incoming">The draw's stamp.</param>
-    public static DrawDecision Judge(string runId, StepStamp? open, StepStamp incoming)
+    /// <param name="committedStep">With no open attempt, the last committed step (−1 for a new run;
+    /// a restored pool's checkpoint step): only the step after it may be planned.</param>
+    public static DrawDecision Judge(string runId, StepStamp? open, StepStamp incoming, long committedStep = -1)
     {
         if (!string.Equals(runId, incoming.RunId, StringComparison.Ordinal))
             return DrawDecision.Refuse(RefusalReason.WrongRun);
         if (open is not { } current)
-            return incoming.Step == 0 ? new DrawDecision(DrawAction.Plan) : DrawDecision.Refuse(RefusalReason.FutureStep);
+            return incoming.Step == committedStep + 1 ? new DrawDecision(DrawAction.Plan)
+                : DrawDecision.Refuse(incoming.Step <= committedStep ? RefusalReason.StaleStep : RefusalReason.FutureStep);
         if (incoming.Generation < current.Generation)
             return DrawDecision.Refuse(RefusalReason.StaleGeneration);
         if (incoming.Step < current.Step)

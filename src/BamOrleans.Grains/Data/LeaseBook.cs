@@ -51,6 +51,24 @@ internal sealed class LeaseBook
             .OrderBy(j => _leasedAt[j])
             .ToList();
 
+    /// <summary>This ledger as the record a checkpoint stores.</summary>
+    public DataPositions ToPositions(long afterStep) =>
+        new(afterStep, Epoch, (int[])_positions.Clone(), (string?[])_holders.Clone(), (long[])_leasedAt.Clone(), NextLease);
+
+    /// <summary>A ledger from a checkpoint's record; checks it fits <paramref name="shardCount"/> shards.</summary>
+    public static LeaseBook FromPositions(DataPositions positions, int shardCount)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        if (positions.Positions.Length != shardCount || positions.Holders.Length != shardCount || positions.LeasedAt.Length != shardCount)
+            throw new ArgumentException(
+                $"the checkpoint's data positions cover {positions.Positions.Length} shards but the pool has {shardCount}: resume with the run's own data settings.",
+                nameof(positions));
+        if (positions.Epoch < 0 || positions.Positions.Any(p => p < 0))
+            throw new ArgumentException("the checkpoint's data positions hold a negative epoch or position: the checkpoint is damaged.", nameof(positions));
+        return new LeaseBook(positions.Epoch, (int[])positions.Positions.Clone(), (string?[])positions.Holders.Clone(),
+            (long[])positions.LeasedAt.Clone(), positions.NextLease);
+    }
+
     public LeaseBook Clone() => new(Epoch, (int[])_positions.Clone(), (string?[])_holders.Clone(), (long[])_leasedAt.Clone(), NextLease);
 
     /// <summary>Moves to a later epoch: every shard starts its new order at position 0; leases stay.</summary>
