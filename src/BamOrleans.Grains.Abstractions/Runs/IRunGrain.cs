@@ -24,6 +24,14 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("GetSettings"), ReadOnly]
     Task<RunSettings?> GetSettings();
 
+    /// <summary>
+    /// Makes a new run open at <paramref name="step"/> instead of 0: the run resumes from a
+    /// checkpoint taken before that step, so the steps before it count as completed. Allowed only
+    /// while Created, before any step; repeating the same step is a no-op.
+    /// </summary>
+    [Alias("OpenAt")]
+    Task<RunStatusSnapshot> OpenAt(long step);
+
     /// <summary>Registers (or moves) a slot. Bumps the generation unless the slot was already registered on that silo.</summary>
     [Alias("RegisterSlot")]
     Task<SlotRegistration> RegisterSlot(string slotId, SiloAddress silo);
@@ -43,6 +51,11 @@ public interface IRunGrain : IGrainWithStringKey
     /// <summary>Running → Paused: step messages are refused until <see cref="Start"/>.</summary>
     [Alias("Pause")]
     Task<RunStatusSnapshot> Pause();
+
+    /// <summary>Pauses the run the moment step <paramref name="step"/> − 1 completes, so it stops
+    /// exactly at the boundary before <paramref name="step"/> (at once if it is already there).</summary>
+    [Alias("PauseAt")]
+    Task<RunStatusSnapshot> PauseAt(long step);
 
     /// <summary>→ Completed (final).</summary>
     [Alias("Complete")]

@@ -26,6 +26,7 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
     private string? _failureReason;
     private long _completedSteps;
     private StepResult? _lastCompleted;
+    private long? _pauseAt;
 
     // Everyone waiting for the open step shares one completion; it is resolved (completed,
     // superseded or run ended) and dropped whenever the open position changes.
@@ -56,6 +57,19 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
     }
 
     public Task<RunSettings?> GetSettings() => Task.FromResult(_settings);
+
+    public Task<RunStatusSnapshot> OpenAt(long step)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        if (_barrier.Position.Step == step) return Task.FromResult(Snapshot());
+        if (_status != RunStatus.Created || _completedSteps > 0 || _barrier.Position.Step != 0)
+            throw new InvalidOperationException(
+                $"run {RunId} is {_status} at step {_barrier.Position.Step}: a run opens at a checkpoint's step only while Created, before it trains");
+        _barrier.MoveTo(step);
+        _completedSteps = step;
+        logger.LogInformation("Run {RunId} opens at step {Step} (resumed from a checkpoint)", RunId, step);
+        return Task.FromResult(Snapshot());
+    }
 
     public Task<SlotRegistration> RegisterSlot(string slotId, SiloAddress silo)
     {
@@ -102,6 +116,15 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
 
     public Task<RunStatusSnapshot> Pause() => Task.FromResult(MoveTo(RunStatus.Paused));
 
+    public Task<RunStatusSnapshot> PauseAt(long step)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        ThrowIfFinal("pause");
+        if (_barrier.Position.Step >= step) return Task.FromResult(MoveTo(RunStatus.Paused));
+        _pauseAt = step;
+        return Task.FromResult(Snapshot());
+    }
+
     public Task<RunStatusSnapshot> Complete() => Task.FromResult(MoveTo(RunStatus.Completed));
 
     public Task<RunStatusSnapshot> Fail(string reason)
@@ -139,6 +162,11 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
             logger.LogDebug("Run {RunId}: step {Step} completed in generation {Generation} by {Slots} slots",
                 RunId, completed.Stamp.Step, completed.Stamp.Generation, completed.Contributions.Count);
             ResolveWaiters(new StepWaitOutcome(StepWaitStatus.Completed, completed, _barrier.Position));
+            if (_pauseAt is { } stop && _barrier.Position.Step >= stop)
+            {
+                _pauseAt = null;
+                MoveTo(RunStatus.Paused);
+            }
         }
         return Task.FromResult(new SubmitOutcome(null, _barrier.Position, CompletedStep: completed is not null));
     }

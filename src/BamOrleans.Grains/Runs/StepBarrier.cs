@@ -47,6 +47,16 @@ internal sealed class StepBarrier
         return result;
     }
 
+    /// <summary>Opens <paramref name="step"/> instead of the current one (a run resumed from a
+    /// checkpoint taken before that step). Only before any report arrived.</summary>
+    public void MoveTo(long step)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        if (_reports.Count > 0)
+            throw new InvalidOperationException($"step {Position.Step} already has reports; a barrier moves only while empty");
+        Position = Position with { Step = step };
+    }
+
     /// <summary>
     /// Membership changed: the open step restarts under the new generation with the new slot set.
     /// Reports gathered so far are dropped, because they were computed by the old membership.

@@ -103,6 +103,38 @@ public sealed class RunGrainClusterTests(InProcessCluster cluster)
     }
 
     [Fact]
+    public async Task A_run_resumed_from_a_checkpoint_opens_at_its_step_and_cannot_move_once_started()
+    {
+        var run = cluster.Client.GetGrain<IRunGrain>($"run-{Guid.NewGuid():N}");
+        await run.Create(Settings);
+        var opened = await run.OpenAt(5);
+        Assert.Equal(5, opened.Current.Step);
+        Assert.Equal(5, opened.CompletedSteps);
+        Assert.Equal(5, (await run.OpenAt(5)).Current.Step); // a retry is a no-op
+
+        var silo = (await cluster.ActiveSilos())[0];
+        var stamp = (await run.RegisterSlot("slot-0", silo)).Current;
+        Assert.Equal(5, stamp.Step);
+        await run.Start();
+        Assert.Equal(RefusalReason.StaleStep, (await run.SubmitStepResult(stamp with { Step = 4 }, "slot-0", StepPayload.Empty)).Refusal);
+        Assert.True((await run.SubmitStepResult(stamp, "slot-0", StepPayload.Empty)).CompletedStep);
+        var status = await run.GetStatus();
+        Assert.Equal(6, status.CompletedSteps);
+        Assert.Equal(6, status.Current.Step);
+
+        var moved = await Assert.ThrowsAsync<InvalidOperationException>(() => run.OpenAt(2));
+        Assert.Contains("only while Created", moved.Message);
+
+        // Pausing at a boundary: step 6 completes, then the run stops before step 7.
+        await run.PauseAt(7);
+        Assert.True((await run.SubmitStepResult(status.Current, "slot-0", StepPayload.Empty)).CompletedStep);
+        var paused = await run.GetStatus();
+        Assert.Equal(RunStatus.Paused, paused.Status);
+        Assert.Equal(7, paused.Current.Step);
+        Assert.Equal(RefusalReason.NotRunning, (await run.SubmitStepResult(paused.Current, "slot-0", StepPayload.Empty)).Refusal);
+    }
+
+    [Fact]
     public async Task Membership_change_mid_step_drops_partial_reports_and_releases_waiters()
     {
         var (run, runId, silos, stamp) = await StartedRunWithSlotPerSilo();
