@@ -3,6 +3,7 @@ using BamOrleans.Core.Training;
 using BamOrleans.Grains.Data;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Training;
+using BamOrleans.Storage;
 using BamOrleans.Worker.Runs;
 using Serilog;
 
@@ -22,6 +23,9 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
 
     public string RunId { get; } = runId;
 
+    /// <summary>The step the run resumed at, or null when it started fresh (set by <see cref="Launch"/>).</summary>
+    public long? ResumedFrom { get; private set; }
+
     /// <summary>The worker-slot keys of this run, in slot order (set by <see cref="Launch"/>).</summary>
     public IReadOnlyList<string> SlotKeys { get; private set; } = [];
 
@@ -31,7 +35,9 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
     /// <param name="datasetSize">Images in the training set (the data pool cuts them into shards).</param>
     /// <param name="slotsPerSilo">Worker slots on each silo (its device count; 1 per CPU silo here).</param>
     /// <param name="siloLimit">Use only the first this-many active silos (in address order); all by default.</param>
-    public async Task Launch(RunDefinition definition, int datasetSize, int slotsPerSilo, int? siloLimit = null)
+    /// <param name="store">The run's blob store: when it holds a checkpoint of this run id, the run
+    /// resumes from the latest one that verifies (same definition required); null: start fresh.</param>
+    public async Task Launch(RunDefinition definition, int datasetSize, int slotsPerSilo, int? siloLimit = null, IBlobStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         RunIds.Require(RunId);
@@ -47,11 +53,25 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
             problems.Add($"globalBatch = {definition.Config.GlobalBatch} exceeds the {datasetSize} training images: lower it.");
         if (problems.Count > 0) throw new InvalidConfigurationException(problems);
 
-        await Run.Create(RunDefinitionJson.ToSettings(definition));
-        await client.GetGrain<IDataPoolGrain>(RunId).Configure(
-            new DataPoolSettings(definition.Config.Seed, datasetSize, definition.DataShards, definition.Config.GlobalBatch));
+        var settings = RunDefinitionJson.ToSettings(definition);
+        var checkpoint = store is null ? null : await RunCheckpoints.Reader(store, RunId, _log).LoadLatest();
+        if (checkpoint is not null && checkpoint.RunDefinition != settings.Document)
+            throw new InvalidConfigurationException([
+                $"{store!.Description} holds checkpoints of run {RunId} trained with another definition: resume with the same options, or start a new run id."]);
+        await Run.Create(settings);
+        var pool = client.GetGrain<IDataPoolGrain>(RunId);
+        await pool.Configure(new DataPoolSettings(definition.Config.Seed, datasetSize, definition.DataShards, definition.Config.GlobalBatch));
         SlotKeys = silos.SelectMany(s => Enumerable.Range(0, slotsPerSilo).Select(k => GrainKeys.WorkerSlot(s, RunId, k)))
             .Order(StringComparer.Ordinal).ToList();
+        if (checkpoint is not null)
+        {
+            // The run, its data positions and (at Join) every replica resume from the checkpoint.
+            await Run.OpenAt(checkpoint.NextStep);
+            var positions = RunCheckpoints.DecodePositions(checkpoint);
+            if ((await pool.GetSnapshot()).CommittedStep < positions.AfterStep) await pool.Restore(positions, SlotKeys);
+            ResumedFrom = checkpoint.NextStep;
+            _log.Information("Run {RunId} resumes at step {Step} from {Manifest}", RunId, checkpoint.NextStep, checkpoint.Manifest);
+        }
         var joined = await Task.WhenAll(SlotKeys.Select(k => client.GetGrain<IWorkerSlotGrain>(k).Join()));
         foreach (var report in joined)
             _log.Information("Slot {SlotId} ready on {Silo}", report.SlotId, report.Silo);
@@ -102,6 +122,25 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
                 await Task.Delay(Poll / 5, cancellation);
             await Run.Complete();
             return status.CompletedSteps;
+        }
+    }
+
+    /// <summary>Stops the run exactly at the boundary before <paramref name="step"/> (it pauses when
+    /// step − 1 completes); the replicas apply step − 1 and checkpoint if one is due.</summary>
+    public Task StopAt(long step) => Run.PauseAt(step);
+
+    /// <summary>Waits until the run has paused (see <see cref="StopAt"/>) and every replica has
+    /// applied every completed step; returns the step it stopped before.</summary>
+    public async Task<long> WaitUntilPaused(CancellationToken cancellation = default)
+    {
+        while (true)
+        {
+            var status = await Run.GetStatus();
+            if (status.Status == RunStatus.Failed) throw new InvalidOperationException($"run {RunId} failed: {status.FailureReason}");
+            if (status.Status == RunStatus.Paused
+                && (await Reports()).All(r => r.CompletedSteps == status.Current.Step && r.State == SlotState.Waiting))
+                return status.Current.Step;
+            await Task.Delay(Poll / 5, cancellation);
         }
     }
 

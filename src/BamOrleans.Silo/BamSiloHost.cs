@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using BamOrleans.Grains.Placement;
+using BamOrleans.Storage;
 using BamOrleans.Worker;
 using BamOrleans.Worker.Runs;
 using Serilog;
@@ -25,7 +26,8 @@ public static class BamSiloHost
     /// <param name="logger">The log sink.</param>
     /// <param name="datasets">Where this silo's slots open run datasets; default: from local disk.
     /// In-process silos share one so the images are decoded once.</param>
-    public static IHost Build(BamSiloOptions options, Serilog.ILogger logger, IDatasetProvider? datasets = null)
+    /// <param name="store">Where this silo's slots write and read checkpoints; null: no checkpoints.</param>
+    public static IHost Build(BamSiloOptions options, Serilog.ILogger logger, IDatasetProvider? datasets = null, IBlobStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         // No default configuration sources: the command line is the only input, so what runs is what was typed.
@@ -40,7 +42,7 @@ public static class BamSiloHost
             silo.Configure<ClusterMembershipOptions>(TrainingClusterMembership.Apply);
             silo.AddBamPlacement();
         });
-        builder.Services.AddBamWorker(datasets ?? new LocalDatasetProvider(), logger);
+        builder.Services.AddBamWorker(datasets ?? new LocalDatasetProvider(), store, logger);
         // Registered after Orleans so it starts once the silo has joined.
         builder.Services.AddHostedService<MembershipViewLogger>();
         return builder.Build();

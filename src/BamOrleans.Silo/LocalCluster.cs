@@ -1,3 +1,4 @@
+using BamOrleans.Storage;
 using BamOrleans.Worker.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,7 +32,9 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public int SiloCount => _silos.Count;
 
-    public static async Task<LocalCluster> Start(int siloCount, IDatasetProvider datasets, Serilog.ILogger log, CancellationToken cancellation = default)
+    /// <param name="store">The blob store every silo checkpoints to (null: no checkpoints).</param>
+    public static async Task<LocalCluster> Start(int siloCount, IDatasetProvider datasets, Serilog.ILogger log,
+        CancellationToken cancellation = default, IBlobStore? store = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(siloCount, 1);
         var ports = LoopbackPorts.Take(2 * siloCount);
@@ -50,7 +53,7 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             foreach (var (o, i) in options.Select((o, i) => (o, i)))
             {
-                var host = BamSiloHost.Build(o, log.ForContext("Silo", $"silo{i}"), datasets);
+                var host = BamSiloHost.Build(o, log.ForContext("Silo", $"silo{i}"), datasets, store);
                 silos.Add(host);
                 // The primary first: the others join through the membership table it hosts.
                 if (i == 0) await host.StartAsync(cancellation);

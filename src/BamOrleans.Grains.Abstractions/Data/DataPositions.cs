@@ -11,6 +11,9 @@ namespace BamOrleans.Grains.Data;
 /// <param name="Holders">Per shard, the slot id leasing it, or null in the pool.</param>
 /// <param name="LeasedAt">Per shard, the lease's sequence number (orders a slot's shards).</param>
 /// <param name="NextLease">The sequence number the next lease gets.</param>
+/// <param name="SlotOrder">The slot ids of the step's generation, in slot order: a resumed run's
+/// new slots take over the leases of the old ones rank for rank, so slot w keeps reading the
+/// shards slot w read.</param>
 [GenerateSerializer, Immutable, Alias("bam.DataPositions")]
 public sealed record DataPositions(
     [property: Id(0)] long AfterStep,
@@ -18,4 +21,5 @@ public sealed record DataPositions(
     [property: Id(2)] int[] Positions,
     [property: Id(3)] string?[] Holders,
     [property: Id(4)] long[] LeasedAt,
-    [property: Id(5)] long NextLease);
+    [property: Id(5)] long NextLease,
+    [property: Id(6)] string[] SlotOrder);

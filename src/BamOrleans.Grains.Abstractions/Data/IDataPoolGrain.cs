@@ -52,10 +52,12 @@ public interface IDataPoolGrain : IGrainWithStringKey
 
     /// <summary>
     /// Puts a fresh pool (configured, nothing drawn yet: a cluster restarting from a checkpoint)
-    /// at a checkpoint's positions; the next draw must be for the step after them.
+    /// at a checkpoint's positions; the next draw must be for the step after them. The new
+    /// <paramref name="slotIds"/> (in slot order) take over the old slots' leases rank for rank
+    /// when there are as many of them, so a resumed run draws exactly what the uninterrupted one would.
     /// </summary>
     [Alias("Restore")]
-    Task Restore(DataPositions positions);
+    Task Restore(DataPositions positions, IReadOnlyList<string> slotIds);
 
     /// <summary>Epoch, committed step, every shard's position and lease holder, and refusals by reason.</summary>
     [Alias("GetSnapshot"), ReadOnly]

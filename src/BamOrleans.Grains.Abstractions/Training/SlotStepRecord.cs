@@ -65,6 +65,8 @@ public sealed record StepTraffic(
 /// <param name="GradientAverage">Flattening, averaging through the gradient shards, writing back.</param>
 /// <param name="Barrier">Reporting to the run and waiting for every slot's report.</param>
 /// <param name="Apply">Clipping, optimizer step, EMA teacher.</param>
+/// <param name="Checkpoint">Copying a checkpoint to host memory (slot 0, when one is due): the
+/// training stall; the upload runs in the background.</param>
 /// <param name="Total">The whole step.</param>
 [GenerateSerializer, Immutable, Alias("bam.StepPhases")]
 public sealed record StepPhases(
@@ -78,4 +80,5 @@ public sealed record StepPhases(
     [property: Id(7)] double GradientAverage,
     [property: Id(8)] double Barrier,
     [property: Id(9)] double Apply,
-    [property: Id(10)] double Total);
+    [property: Id(10)] double Checkpoint,
+    [property: Id(11)] double Total);

@@ -28,6 +28,7 @@ internal sealed class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDat
     private int[] _shardSizes = [];
     private LeaseBook? _committed;
     private long _committedStep = -1;
+    private IReadOnlyList<string>? _committedSlots;
     private StepAttempt? _open;
 
     private string RunId => this.GetPrimaryKeyString();
@@ -84,6 +85,7 @@ internal sealed class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDat
         {
             _committed = toCommit.Plan.End;
             _committedStep = toCommit.Stamp.Step;
+            _committedSlots = toCommit.Plan.SlotIds;
         }
         else if (_open is { } aborted)
         {
@@ -99,25 +101,28 @@ internal sealed class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDat
 
     public Task<DataPositions> PositionsAfter(long step)
     {
-        if (_open is { } open && open.Stamp.Step == step) return Task.FromResult(open.Plan.End.ToPositions(step));
-        if (_committed is { } committed && _committedStep == step) return Task.FromResult(committed.ToPositions(step));
+        if (_open is { } open && open.Stamp.Step == step) return Task.FromResult(open.Plan.End.ToPositions(step, open.Plan.SlotIds));
+        if (_committed is { } committed && _committedStep == step && _committedSlots is { } slots)
+            return Task.FromResult(committed.ToPositions(step, slots));
         throw new InvalidOperationException(
             $"data pool of run {RunId} holds the positions after step {_committedStep} (committed) and {_open?.Stamp.Step.ToString() ?? "none"} (open), not after step {step}: " +
             "take them at the step boundary, before the step after next is drawn");
     }
 
-    public async Task Restore(DataPositions positions)
+    public async Task Restore(DataPositions positions, IReadOnlyList<string> slotIds)
     {
+        ArgumentNullException.ThrowIfNull(slotIds);
         ArgumentNullException.ThrowIfNull(positions);
         var settings = _settings ?? throw new InvalidOperationException($"data pool of run {RunId} has no settings: call Configure before Restore");
         if (_open is not null || _committedStep >= 0)
             throw new InvalidOperationException(
                 $"data pool of run {RunId} has already drawn (committed step {_committedStep}, open {_open?.Stamp.ToString() ?? "none"}): restore a checkpoint only into a fresh pool, when the cluster restarts from it");
-        var book = LeaseBook.FromPositions(positions, settings.ShardCount);
+        var book = LeaseBook.FromPositions(positions, settings.ShardCount, slotIds);
         await Task.WhenAll(Enumerable.Range(0, settings.ShardCount).Select(j =>
             _shards[j].Commit(new ShardCommit(positions.AfterStep, positions.Epoch, positions.Positions[j]))));
         _committed = book;
         _committedStep = positions.AfterStep;
+        _committedSlots = slotIds;
         logger.LogInformation("Data pool of run {RunId}: restored to the positions after step {Step} (epoch {Epoch})",
             RunId, positions.AfterStep, positions.Epoch);
     }

@@ -52,11 +52,14 @@ internal sealed class LeaseBook
             .ToList();
 
     /// <summary>This ledger as the record a checkpoint stores.</summary>
-    public DataPositions ToPositions(long afterStep) =>
-        new(afterStep, Epoch, (int[])_positions.Clone(), (string?[])_holders.Clone(), (long[])_leasedAt.Clone(), NextLease);
+    public DataPositions ToPositions(long afterStep, IReadOnlyList<string> slotOrder) =>
+        new(afterStep, Epoch, (int[])_positions.Clone(), (string?[])_holders.Clone(), (long[])_leasedAt.Clone(), NextLease, slotOrder.ToArray());
 
-    /// <summary>A ledger from a checkpoint's record; checks it fits <paramref name="shardCount"/> shards.</summary>
-    public static LeaseBook FromPositions(DataPositions positions, int shardCount)
+    /// <summary>A ledger from a checkpoint's record; checks it fits <paramref name="shardCount"/> shards.
+    /// With <paramref name="slotIds"/> as many as the record's slots, the leases pass rank for rank
+    /// from the old slot ids to these; otherwise the old holders stay and their leases return to the
+    /// pool at the next draw, positions intact.</summary>
+    public static LeaseBook FromPositions(DataPositions positions, int shardCount, IReadOnlyList<string>? slotIds = null)
     {
         ArgumentNullException.ThrowIfNull(positions);
         if (positions.Positions.Length != shardCount || positions.Holders.Length != shardCount || positions.LeasedAt.Length != shardCount)
@@ -65,7 +68,14 @@ internal sealed class LeaseBook
                 nameof(positions));
         if (positions.Epoch < 0 || positions.Positions.Any(p => p < 0))
             throw new ArgumentException("the checkpoint's data positions hold a negative epoch or position: the checkpoint is damaged.", nameof(positions));
-        return new LeaseBook(positions.Epoch, (int[])positions.Positions.Clone(), (string?[])positions.Holders.Clone(),
+        var holders = (string?[])positions.Holders.Clone();
+        if (slotIds is not null && slotIds.Count == positions.SlotOrder.Length)
+        {
+            var rename = positions.SlotOrder.Select((old, w) => (old, w)).ToDictionary(p => p.old, p => slotIds[p.w], StringComparer.Ordinal);
+            for (var j = 0; j < holders.Length; j++)
+                if (holders[j] is { } old && rename.TryGetValue(old, out var now)) holders[j] = now;
+        }
+        return new LeaseBook(positions.Epoch, (int[])positions.Positions.Clone(), holders,
             (long[])positions.LeasedAt.Clone(), positions.NextLease);
     }
 

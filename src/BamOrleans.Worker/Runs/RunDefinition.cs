@@ -19,6 +19,12 @@ public sealed record RunDefinition(
     float[] NormalizerStd,
     int DataShards)
 {
+    /// <summary>Slot 0 checkpoints the run every this many steps (0: never).</summary>
+    public int CheckpointEverySteps { get; init; }
+
+    /// <summary>Complete checkpoints kept in the store; older ones are pruned.</summary>
+    public int KeepCheckpoints { get; init; } = 3;
+
     /// <summary>All problems with this definition, one line each naming the setting and the fix.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -29,6 +35,10 @@ public sealed record RunDefinition(
             problems.Add($"normalizer: {NormalizerMean.Length} means and {NormalizerStd.Length} standard deviations; give one of each per channel.");
         if (NormalizerStd.Any(s => !(s > 0)))
             problems.Add("normalizer: every standard deviation must be > 0.");
+        if (CheckpointEverySteps < 0)
+            problems.Add($"checkpointEverySteps = {CheckpointEverySteps}: must be ≥ 0 (0 turns checkpoints off).");
+        if (KeepCheckpoints < 1)
+            problems.Add($"keepCheckpoints = {KeepCheckpoints}: keep at least 1, or a corrupt newest checkpoint leaves nothing to resume from.");
         if (string.IsNullOrWhiteSpace(Dataset.Path))
             problems.Add("dataset.path is empty: name the directory the silos read the images from.");
         return problems;

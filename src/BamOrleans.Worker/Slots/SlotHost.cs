@@ -1,20 +1,25 @@
 using System.Collections.Concurrent;
+using BamOrleans.Checkpoints;
 using BamOrleans.Core.Training;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Training;
+using BamOrleans.Storage;
 using BamOrleans.Worker.Runs;
 using Serilog;
 
 namespace BamOrleans.Worker.Slots;
 
 /// <summary>
-/// This silo's worker slots: creates each slot's replica when its grain asks, keeps it in this
-/// process's memory, and stops them all when the silo stops.
+/// This silo's worker slots: creates each slot's replica when its grain asks (from the run's
+/// latest checkpoint when the run resumes), keeps it in this process's memory, and stops them all
+/// — flushing their checkpoint uploads — when the silo stops.
 /// </summary>
-public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IDatasetProvider datasets, ILogger log)
+/// <param name="store">The blob store checkpoints go to and come from; null: no checkpoints.</param>
+public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IDatasetProvider datasets, IBlobStore? store, ILogger log)
     : ISlotHost, IDisposable
 {
     private readonly ConcurrentDictionary<string, SlotTrainer> _slots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CheckpointWriter> _writers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _joining = new(1, 1);
 
     public async Task<SlotReport> Join(string slotId, string runId)
@@ -30,12 +35,17 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
             try
             {
                 var definition = RunDefinitionJson.FromSettings(settings);
+                var resumeFrom = await CheckpointToResume(run, runId);
+                var writer = store is null ? null : _writers.GetOrAdd(runId,
+                    id => new CheckpointWriter(store, RunCheckpoints.Prefix(id), definition.KeepCheckpoints, log));
                 // Opening the dataset and building the model take seconds: off the grain scheduler,
                 // whose turns must stay short (the calling grain's turn just awaits this).
                 trainer = await Task.Run(() =>
-                    new SlotTrainer(slotId, runId, silo.SiloAddress, definition, datasets.Open(definition.Dataset), grains, log));
+                    new SlotTrainer(slotId, runId, silo.SiloAddress, definition, datasets.Open(definition.Dataset), grains, log,
+                        writer, resumeFrom));
             }
-            catch (Exception e) when (e is InvalidConfigurationException or ArgumentException or IOException)
+            catch (Exception e) when (e is InvalidConfigurationException or ArgumentException or IOException
+                                          or CheckpointMismatchException or CorruptCheckpointException or BlobStoreConfigurationException)
             {
                 // The caller is on another silo or a client: send the reason in an exception type
                 // every Orleans node can deserialize.
@@ -68,6 +78,27 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
 
     public SlotReport Report(string slotId) => Get(slotId).Report();
 
+    /// <summary>Upload figures of this silo's checkpoint writer for a run (empty if it wrote none).</summary>
+    public IReadOnlyList<CheckpointWritten> CheckpointsWritten(string runId) =>
+        _writers.TryGetValue(runId, out var writer) ? writer.Completed : [];
+
+    /// <summary>
+    /// The checkpoint a joining slot starts from: none for a run at step 0; for a run that opens
+    /// later (resumed), the store's latest verifying checkpoint, which must be at exactly that step.
+    /// </summary>
+    private async Task<LoadedCheckpoint?> CheckpointToResume(IRunGrain run, string runId)
+    {
+        var open = (await run.GetStatus()).Current.Step;
+        if (open == 0) return null;
+        if (store is null)
+            throw new InvalidOperationException($"run {runId} resumes at step {open} but silo {silo.SiloAddress} has no blob store to read its checkpoint from: start the silo with the run's store.");
+        var checkpoint = await RunCheckpoints.Reader(store, runId, log).LoadLatest();
+        if (checkpoint?.NextStep != open)
+            throw new InvalidOperationException(
+                $"run {runId} resumes at step {open} but the latest verifying checkpoint in {store.Description} is {(checkpoint is null ? "none" : $"at step {checkpoint.NextStep}")}: the silos must share the client's store.");
+        return checkpoint;
+    }
+
     public IReadOnlyList<SlotStepRecord> History(string slotId, long fromStep) => Get(slotId).History(fromStep);
 
     public ModelSnapshot Export(string slotId) => Get(slotId).Export();
@@ -81,6 +112,9 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
     {
         foreach (var trainer in _slots.Values) trainer.Dispose();
         _slots.Clear();
+        // A stopping silo (SIGTERM, end of a local run) finishes the uploads it started.
+        foreach (var writer in _writers.Values) writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _writers.Clear();
         _joining.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BamOrleans.Checkpoints;
 using BamOrleans.Core.Augmentation;
 using BamOrleans.Core.Data;
 using BamOrleans.Core.Distributed;
@@ -52,6 +53,8 @@ internal sealed class SlotTrainer : IDisposable
     private readonly Encoder? _teacher;
     private readonly IOptimizer _optimizer;
     private readonly GradientVector _gradients;
+    private readonly RunDefinition _definition;
+    private readonly CheckpointWriter? _checkpoints;
     private readonly IRunGrain _run;
     private readonly IDataPoolGrain _pool;
     private readonly IBatchAggregatorGrain _aggregator;
@@ -66,8 +69,11 @@ internal sealed class SlotTrainer : IDisposable
     // The parameters' checksum as of the last applied step: reported without taking the step lock.
     private ulong _checksum;
 
+    /// <param name="checkpoints">Where this slot writes checkpoints when it is slot 0 of a step;
+    /// null when the silo has no store or the run takes none.</param>
+    /// <param name="resumeFrom">The checkpoint to start from (the run opens at its step); null for a new run.</param>
     public SlotTrainer(string slotId, string runId, SiloAddress silo, RunDefinition definition, IImageDataset data,
-        IGrainFactory grains, ILogger log)
+        IGrainFactory grains, ILogger log, CheckpointWriter? checkpoints = null, LoadedCheckpoint? resumeFrom = null)
     {
         SlotId = slotId;
         RunId = runId;
@@ -90,6 +96,14 @@ internal sealed class SlotTrainer : IDisposable
         _teacher = _config.Objective.UseEmaTeacher ? EmaTeacher.CreateTeacher(_model) : null;
         _optimizer = OptimizerFactory.Create(_config.Optimization.Optimizer, _model);
         _gradients = new GradientVector(_model);
+        _definition = definition;
+        _checkpoints = definition.CheckpointEverySteps > 0 ? checkpoints : null;
+        if (resumeFrom is not null)
+        {
+            resumeFrom.RestoreInto(_model, _teacher, _optimizer);
+            CompletedSteps = resumeFrom.NextStep;
+            _log.Information("Slot {SlotId} resumes at step {Step} from {Manifest}", slotId, resumeFrom.NextStep, resumeFrom.Manifest);
+        }
         _checksum = ParameterChecksum.Of(_model);
         _run = grains.GetGrain<IRunGrain>(runId);
         _pool = grains.GetGrain<IDataPoolGrain>(runId);
@@ -274,18 +288,36 @@ internal sealed class SlotTrainer : IDisposable
         }
         _checksum = ParameterChecksum.Of(_model);
         var applySeconds = Lap();
+        var checkpointSeconds = w == 0 ? Checkpoint(stamp.Step) : 0;
 
         CompletedSteps = stamp.Step + 1;
         _generation = stamp.Generation;
         _lastLoss = loss;
         var phases = new StepPhases(drawSeconds, forwardSeconds, gatherSeconds, targetsAnswer.LeaderSeconds, shareSeconds,
-            columnSeconds, backwardSeconds, averageSeconds, barrierSeconds, applySeconds, total.Elapsed.TotalSeconds);
+            columnSeconds, backwardSeconds, averageSeconds, barrierSeconds, applySeconds, checkpointSeconds, total.Elapsed.TotalSeconds);
         var traffic = new StepTraffic(upload.Rows.Bytes, targetsAnswer.Columns.Bytes + targetsAnswer.LogColumnScales.Bytes,
             columnBytesUp, columnBytesDown, gradientBytes, gradientBytes, upload.Rows.Bytes);
         lock (_history)
             _history.Add(new SlotStepRecord(stamp.Step, stamp.Generation, draw.Epoch, w, slots, loss, share.Loss, skipped,
                 draw.Indices, phases, lr, traffic));
         return true;
+    }
+
+    /// <summary>
+    /// At the boundary after <paramref name="step"/>, when the run's policy says so: copies the
+    /// replica (all replicas are equal) and the data pool's positions to host memory and hands
+    /// them to the background writer. Training waits only for the copy; returns its seconds.
+    /// </summary>
+    private double Checkpoint(long step)
+    {
+        var nextStep = step + 1;
+        if (_checkpoints is null || nextStep % _definition.CheckpointEverySteps != 0) return 0;
+        var clock = Stopwatch.StartNew();
+        var positions = Wait(_pool.PositionsAfter(step));
+        var snapshot = CheckpointSnapshot.Take(nextStep, (int)(nextStep / _stepsPerEpoch), _model, _teacher, _optimizer,
+            RunDefinitionJson.ToSettings(_definition).Document, RunCheckpoints.EncodePositions(positions));
+        _checkpoints.Submit(snapshot);
+        return clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>Averages this slot's flattened gradient (and buffers) with every other slot's,

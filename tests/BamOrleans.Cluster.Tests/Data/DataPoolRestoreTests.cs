@@ -7,7 +7,7 @@ namespace BamOrleans.Cluster.Tests.Data;
 /// <summary>
 /// A checkpoint stores the pool's positions at a step boundary; a fresh pool restored from them
 /// must hand every slot exactly the samples the uninterrupted pool handed out after that step —
-/// across an epoch boundary, with leases moving — and refuse the steps before it.
+/// across an epoch boundary, with leases moving, to new slot ids — and refuse the steps before it.
 /// </summary>
 [Collection(InProcessClusterCollection.Name)]
 public sealed class DataPoolRestoreTests(InProcessCluster cluster)
@@ -15,6 +15,9 @@ public sealed class DataPoolRestoreTests(InProcessCluster cluster)
     // 8 steps an epoch: steps 3..11 cross into epoch 1.
     private static readonly DataPoolSettings Settings = new(Seed: 23, DatasetSize: 100, ShardCount: 5, GlobalBatch: 12);
     private static readonly string[] Slots = ["slot-a", "slot-b", "slot-c"];
+
+    // After a full restart the slots are new (their keys name the new silos).
+    private static readonly string[] NewSlots = ["slot-x", "slot-y", "slot-z"];
 
     [Fact]
     public async Task A_pool_restored_from_the_positions_after_step_k_draws_what_the_original_drew_after_k()
@@ -34,11 +37,12 @@ public sealed class DataPoolRestoreTests(InProcessCluster cluster)
         for (long step = 0; step <= checkpointAfter + 1; step++) await DrawAll(late, new StepStamp(lateRun, 1, step));
         Assert.Equivalent(positions, await late.PositionsAfter(checkpointAfter), strict: true);
 
+        // Restored for new slot ids: slot w takes over slot w's leases, so it draws what slot w drew.
         var (restored, restoredRun) = await Pool();
-        await restored.Restore(positions!);
+        await restored.Restore(positions!, NewSlots);
         for (long step = checkpointAfter + 1; step <= lastStep; step++)
         {
-            var again = await DrawAll(restored, new StepStamp(restoredRun, 1, step));
+            var again = await DrawAll(restored, new StepStamp(restoredRun, 1, step), NewSlots);
             for (var w = 0; w < Slots.Length; w++)
                 Assert.Equal(drawn[step][w], again[w]);
         }
@@ -53,7 +57,7 @@ public sealed class DataPoolRestoreTests(InProcessCluster cluster)
         var positions = await original.PositionsAfter(4);
 
         var (restored, restoredRun) = await Pool();
-        await restored.Restore(positions);
+        await restored.Restore(positions, Slots);
         Assert.Equal(RefusalReason.StaleStep, (await restored.Draw(new StepStamp(restoredRun, 1, 4), Slots, 0)).Refused);
         Assert.Equal(RefusalReason.FutureStep, (await restored.Draw(new StepStamp(restoredRun, 1, 6), Slots, 0)).Refused);
         Assert.Null((await restored.Draw(new StepStamp(restoredRun, 1, 5), Slots, 0)).Refused);
@@ -65,12 +69,12 @@ public sealed class DataPoolRestoreTests(InProcessCluster cluster)
         var (original, run) = await Pool();
         await DrawAll(original, new StepStamp(run, 1, 0));
         var positions = await original.PositionsAfter(0);
-        var used = await Assert.ThrowsAsync<InvalidOperationException>(() => original.Restore(positions));
+        var used = await Assert.ThrowsAsync<InvalidOperationException>(() => original.Restore(positions, Slots));
         Assert.Contains("fresh pool", used.Message);
 
         var (fresh, _) = await Pool();
         var misfit = positions with { Positions = [1, 2], Holders = [null, null], LeasedAt = [0, 0] };
-        var shards = await Assert.ThrowsAsync<ArgumentException>(() => fresh.Restore(misfit));
+        var shards = await Assert.ThrowsAsync<ArgumentException>(() => fresh.Restore(misfit, Slots));
         Assert.Contains("2 shards but the pool has 5", shards.Message);
 
         var unknown = await Assert.ThrowsAsync<InvalidOperationException>(() => original.PositionsAfter(7));
@@ -85,9 +89,10 @@ public sealed class DataPoolRestoreTests(InProcessCluster cluster)
         return (pool, runId);
     }
 
-    private static async Task<int[][]> DrawAll(IDataPoolGrain pool, StepStamp stamp)
+    private static async Task<int[][]> DrawAll(IDataPoolGrain pool, StepStamp stamp, string[]? slots = null)
     {
-        var draws = await Task.WhenAll(Slots.Select((_, w) => pool.Draw(stamp, Slots, w)));
+        slots ??= Slots;
+        var draws = await Task.WhenAll(slots.Select((_, w) => pool.Draw(stamp, slots, w)));
         Assert.All(draws, d => Assert.Null(d.Refused));
         return draws.Select(d => d.Indices).ToArray();
     }
