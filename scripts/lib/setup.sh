@@ -117,6 +117,40 @@ ensure_redis_server() {
   say "  done: $(redis-server --version)"
 }
 
+# The storage tests start their own Azurite (Microsoft's Azure Storage emulator, an npm package) on a
+# free 127.0.0.1 port. It goes into a project-local, git-ignored folder (.tools/azurite), pinned, so
+# nothing global changes; the tests find azurite-blob there.
+AZURITE_VERSION=3.37.0
+ensure_azurite() {
+  local dir="$REPO_ROOT/.tools/azurite"
+  local bin="$dir/node_modules/.bin/azurite-blob"
+  local installed=""
+  if [ -f "$dir/node_modules/azurite/package.json" ]; then
+    installed=$(node -p "require('$dir/node_modules/azurite/package.json').version" 2>/dev/null || true)
+  fi
+  if [ -x "$bin" ] && [ "$installed" = "$AZURITE_VERSION" ]; then
+    say "azurite $AZURITE_VERSION present ($bin): nothing to do"
+    return 0
+  fi
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    say "ERROR: node and npm are not on PATH; the storage tests need them to install and run azurite."
+    say "       Install Node.js 20 or newer with npm (Debian 12's own nodejs 18 is too old), e.g. from nodesource.com or Debian 13."
+    return 1
+  fi
+  local node_major
+  node_major=$(node -p 'process.versions.node.split(".")[0]')
+  # azurite 3.37 declares node >= 22 but runs on 20 (the storage tests pass on 20.20).
+  if [ "$node_major" -lt 20 ]; then
+    say "ERROR: node $(node --version) is too old for azurite $AZURITE_VERSION: install Node.js 20 or newer"
+    return 1
+  fi
+  say "azurite $AZURITE_VERSION missing (the storage tests start their own instance): npm install --prefix $dir azurite@$AZURITE_VERSION"
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >/dev/null
+  [ -x "$bin" ] || { say "ERROR: $bin still missing after npm install"; return 1; }
+  say "  done: $bin"
+}
+
 ensure_dotnet() {
   command -v dotnet >/dev/null || { say "ERROR: the .NET 10 SDK (dotnet) is not on PATH; install it first."; return 1; }
 }
@@ -132,5 +166,6 @@ prepare_machine() {
   ensure_libstdcxx
   ensure_fashion_mnist
   ensure_redis_server
+  ensure_azurite
   nuget_restore
 }

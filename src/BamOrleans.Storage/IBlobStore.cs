@@ -42,7 +42,10 @@ public interface IBlobStore
 /// <param name="Length">Bytes.</param>
 /// <param name="ETag">Changes on every write; the token for conditional writes and deletes.</param>
 /// <param name="LastModified">When it was last written (UTC).</param>
-public sealed record BlobInfo(string Name, long Length, string ETag, DateTimeOffset LastModified);
+/// <param name="Sha256">The content's SHA-256 (lower-case hex): computed by <see cref="IBlobStore.Write"/>
+/// over the bytes it stored and by <see cref="IBlobStore.Read"/> over the bytes it returns; null from
+/// <see cref="IBlobStore.GetInfo"/> and <see cref="IBlobStore.List"/>, which do not read the content.</param>
+public sealed record BlobInfo(string Name, long Length, string ETag, DateTimeOffset LastModified, string? Sha256 = null);
 
 /// <summary>A blob's bytes and properties.</summary>
 public sealed record BlobContent(BlobInfo Info, byte[] Data);
