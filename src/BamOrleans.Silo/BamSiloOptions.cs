@@ -1,4 +1,5 @@
 using System.Net;
+using BamOrleans.Storage;
 using Serilog.Events;
 
 namespace BamOrleans.Silo;
@@ -51,6 +52,25 @@ public sealed record BamSiloOptions
     /// silo processes on one machine should share the cores, not each claim all of them.</summary>
     public int? TorchThreads { get; init; }
 
+    /// <summary>The environment variable holding the Azure Storage connection string (a secret:
+    /// never on a command line, which other users of the machine can read).</summary>
+    public const string StorageConnectionStringVariable = "BAM_STORAGE_CONNECTION_STRING";
+
+    /// <summary>Where the slots checkpoint; null: no checkpoints.</summary>
+    public BlobStoreOptions? Store { get; init; }
+
+    /// <summary>The store named by --store-folder or --store-container (with the connection string
+    /// from <see cref="StorageConnectionStringVariable"/>), or null for neither.</summary>
+    public static BlobStoreOptions? StoreFrom(string? folder, string? container) =>
+        folder is not null ? new BlobStoreOptions { Kind = BlobStoreKind.Folder, Path = folder, Container = container }
+        : container is not null ? new BlobStoreOptions
+        {
+            Kind = BlobStoreKind.Azure,
+            Container = container,
+            ConnectionString = Environment.GetEnvironmentVariable(StorageConnectionStringVariable),
+        }
+        : null;
+
     /// <summary>Problems that make these options unusable, as messages naming the command-line option; empty when fine.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -67,6 +87,11 @@ public sealed record BamSiloOptions
             errors.Add("--redis must name the Redis server with --clustering redis");
         if (string.IsNullOrWhiteSpace(ClusterId)) errors.Add("--cluster-id must not be empty");
         if (TorchThreads is < 1) errors.Add($"--threads {TorchThreads}: must be ≥ 1");
+        if (Store is { Kind: BlobStoreKind.Folder, Container: not null })
+            errors.Add("--store-folder and --store-container: choose one store");
+        else if (Store is not null)
+            errors.AddRange(Store.Validate().Select(p => Store.Kind == BlobStoreKind.Azure && p.Contains("connection", StringComparison.OrdinalIgnoreCase)
+                ? $"{p} (set it in ${StorageConnectionStringVariable})" : p));
         if (string.IsNullOrWhiteSpace(ServiceId)) errors.Add("--service-id must not be empty");
         return errors;
     }

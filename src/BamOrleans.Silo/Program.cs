@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BamOrleans.Core.Runtime;
 using BamOrleans.Silo;
+using BamOrleans.Storage;
 using Microsoft.Extensions.Hosting;
 
 // `bam-silo`: parses the command line, then runs one silo until SIGTERM/SIGINT.
@@ -16,7 +17,15 @@ var command = SiloCommand.Create(async options =>
     try
     {
         if (options.TorchThreads is { } threads) TorchSharp.torch.set_num_threads(threads);
-        using var host = BamSiloHost.Build(options, root);
+        IBlobStore? store = null;
+        if (options.Store is { } storeOptions)
+        {
+            // Fail at start, naming the wrong setting, rather than at the first checkpoint.
+            store = BlobStoreFactory.Create(storeOptions);
+            await store.EnsureReady();
+            logger.Information("Checkpoints go to {Store}", store.Description);
+        }
+        using var host = BamSiloHost.Build(options, root, store: store);
         await host.StartAsync();
         logger.Information("Silo {Endpoint} up: cluster {ClusterId}, {Clustering} membership{RedisNote}, gateway port {GatewayPort}, process {ProcessId}",
             endpoint, options.ClusterId, options.Clustering,

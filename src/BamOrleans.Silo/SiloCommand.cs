@@ -36,9 +36,14 @@ public static class SiloCommand
         };
         var logLevel = new Option<LogEventLevel>("--log-level") { Description = "minimum level of bam's own logs", DefaultValueFactory = _ => defaults.LogLevel };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for the slots' tensor math (default: libtorch's, one per core)" };
+        var storeFolder = new Option<string?>("--store-folder") { Description = "checkpoints in this folder (shared by every silo of the run)" };
+        var storeContainer = new Option<string?>("--store-container")
+        {
+            Description = $"checkpoints in this Azure Blob container; the connection string comes from ${BamSiloOptions.StorageConnectionStringVariable}, never the command line",
+        };
 
         var root = new RootCommand("bam-silo — one Orleans silo of a BamOrleans training cluster");
-        foreach (var option in new Option[] { clustering, redis, siloPort, gatewayPort, primaryPort, clusterId, serviceId, advertise, logLevel, threads })
+        foreach (var option in new Option[] { clustering, redis, siloPort, gatewayPort, primaryPort, clusterId, serviceId, advertise, logLevel, threads, storeFolder, storeContainer })
             root.Options.Add(option);
         root.SetAction((parse, _) =>
         {
@@ -54,6 +59,7 @@ public static class SiloCommand
                 AdvertisedIp = parse.GetValue(advertise),
                 LogLevel = parse.GetValue(logLevel),
                 TorchThreads = parse.GetValue(threads),
+                Store = BamSiloOptions.StoreFrom(parse.GetValue(storeFolder), parse.GetValue(storeContainer)),
             };
             var errors = options.Validate();
             if (errors.Count == 0) return run(options);

@@ -16,6 +16,9 @@ public static class WorkerRegistration
         services.AddSingleton(sp => new SlotHost(sp.GetRequiredService<IGrainFactory>(),
             sp.GetRequiredService<ILocalSiloDetails>(), datasets, store, log));
         services.AddSingleton<ISlotHost>(sp => sp.GetRequiredService<SlotHost>());
+        // Hosted services stop in reverse order of registration: registered after Orleans, this
+        // stops the slots while the silo can still serve their last calls.
+        services.AddHostedService(sp => new SlotHostShutdown(sp.GetRequiredService<SlotHost>()));
         return services;
     }
 }

@@ -45,6 +45,10 @@ internal static class LocalCommand
         var silos = new Option<int>("--silos") { Description = "in-process silos of the local cluster", DefaultValueFactory = _ => LocalJobOptions.DefaultSilos };
         var slotsPerSilo = new Option<int>("--slots-per-silo") { Description = "worker slots on each silo (the global batch is split over silos × slots)", DefaultValueFactory = _ => 1 };
         var dataShards = new Option<int>("--data-shards") { Description = "data-shard grains the training set is cut into", DefaultValueFactory = _ => LocalJobOptions.DefaultDataShards };
+        var runId = new Option<string?>("--run-id") { Description = "the run's id; a run whose checkpoints are in --store resumes from the latest (default: a new id)" };
+        var store = new Option<string?>("--store") { Description = "folder the cluster checkpoints to and resumes from (default: <out>/store)" };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "checkpoint every this many steps (0: never)", DefaultValueFactory = _ => LocalJobOptions.DefaultCheckpointEvery };
+        var keepCheckpoints = new Option<int>("--keep-checkpoints") { Description = "complete checkpoints kept in the store", DefaultValueFactory = _ => 3 };
         var processes = new Option<bool>("--processes") { Description = "run the silos as bam-silo processes on 127.0.0.1 meeting through a redis-server this command starts" };
         var singleProcess = new Option<bool>("--single-process") { Description = "train without a cluster (the reference trainer the cluster must equal)" };
         foreach (var (option, minimum) in new[] { (silos, 1), (slotsPerSilo, 1), (dataShards, 1) })
@@ -54,7 +58,7 @@ internal static class LocalCommand
             });
 
         var command = new Command("local", "Train BAM on a local cluster (in-process silos) on the embedded default (Fashion-MNIST), then evaluate it beside a random encoder and raw pixels");
-        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval, silos, slotsPerSilo, dataShards, processes, singleProcess })
+        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval, silos, slotsPerSilo, dataShards, processes, singleProcess, runId, store, checkpointEvery, keepCheckpoints })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -80,6 +84,10 @@ internal static class LocalCommand
                 SlotsPerSilo = parse.GetValue(slotsPerSilo),
                 DataShards = parse.GetValue(dataShards),
                 Processes = parse.GetValue(processes),
+                RunId = parse.GetValue(runId),
+                StoreFolder = parse.GetValue(store),
+                CheckpointEvery = parse.GetValue(checkpointEvery),
+                KeepCheckpoints = parse.GetValue(keepCheckpoints),
                 SingleProcess = parse.GetValue(singleProcess),
             };
             try

@@ -3,6 +3,7 @@ using BamOrleans.Core.Training;
 using BamOrleans.Grains.Training;
 using BamOrleans.Silo;
 using BamOrleans.Silo.Processes;
+using BamOrleans.Storage;
 using BamOrleans.Worker.Runs;
 using Serilog;
 
@@ -25,7 +26,14 @@ internal static class ClusterTraining
             Path.GetFullPath(options.DataPath), options.ImageSize);
         var datasets = new LocalDatasetProvider();
         datasets.Add(spec, data.Train);
-        var definition = new RunDefinition(config, spec, data.Normalizer.Mean, data.Normalizer.Std, options.DataShards);
+        var definition = new RunDefinition(config, spec, data.Normalizer.Mean, data.Normalizer.Std, options.DataShards)
+        {
+            CheckpointEverySteps = options.CheckpointEvery,
+            KeepCheckpoints = options.KeepCheckpoints,
+        };
+        var storeFolder = Path.GetFullPath(options.StoreFolder ?? Path.Combine(options.OutputRoot, "store"));
+        var store = new LocalFolderBlobStore(storeFolder);
+        await store.EnsureReady();
 
         IClusterClient client;
         IAsyncDisposable cluster;
@@ -35,18 +43,20 @@ internal static class ClusterTraining
             var threads = Math.Max(1, options.Threads / options.Silos);
             log.Information("Starting a local cluster: redis-server and {Silos} bam-silo processes × {Slots} slot(s), {Threads} thread(s) each",
                 options.Silos, options.SlotsPerSilo, threads);
-            var processes = await ProcessCluster.Start(options.Silos, threads, log);
+            var processes = await ProcessCluster.Start(options.Silos, threads, log, storeFolder);
             (client, cluster) = (processes.Client, processes);
         }
         else
         {
             log.Information("Starting a local cluster: {Silos} in-process silos × {Slots} slot(s), localhost membership", options.Silos, options.SlotsPerSilo);
-            var local = await LocalCluster.Start(options.Silos, datasets, log);
+            var local = await LocalCluster.Start(options.Silos, datasets, log, store: store);
             (client, cluster) = (local.Client, local);
         }
         await using var stopCluster = cluster;
-        var run = new ClusterRun(client, $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}", log);
-        await run.Launch(definition, data.Train.Count, options.SlotsPerSilo);
+        var run = new ClusterRun(client, options.RunId ?? $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}", log);
+        await run.Launch(definition, data.Train.Count, options.SlotsPerSilo, store: store);
+        if (run.ResumedFrom is { } resumed)
+            log.Information("Resumed run {RunId} at step {Step} from the checkpoints in {Store}", run.RunId, resumed, store.Description);
 
         var progress = new TrainingProgressLog(log, LocalJob.LogEvery, config.Steps);
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -13,6 +13,7 @@ internal sealed record LocalJobOptions
     public const int DefaultLocalViews = 2;
     public const int DefaultSilos = 2;
     public const int DefaultDataShards = 8;
+    public const int DefaultCheckpointEvery = 500;
 
     public required string DataPath { get; init; }
     public DatasetKind Dataset { get; init; } = DatasetKind.FashionMnist;
@@ -38,6 +39,19 @@ internal sealed record LocalJobOptions
 
     /// <summary>Data-shard grains the training set is cut into.</summary>
     public int DataShards { get; init; } = DefaultDataShards;
+
+    /// <summary>The run's id: with a store that holds checkpoints of it, the run resumes from the
+    /// latest one (null: a new id from the time).</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>Folder the cluster checkpoints to and resumes from (null: "store" in the output folder).</summary>
+    public string? StoreFolder { get; init; }
+
+    /// <summary>Checkpoint every this many steps (0: never).</summary>
+    public int CheckpointEvery { get; init; } = DefaultCheckpointEvery;
+
+    /// <summary>Complete checkpoints kept.</summary>
+    public int KeepCheckpoints { get; init; } = 3;
 
     /// <summary>Run the silos as `bam-silo` processes with Redis membership instead of in this process.</summary>
     public bool Processes { get; init; }

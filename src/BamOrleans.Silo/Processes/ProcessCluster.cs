@@ -35,7 +35,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <param name="siloCount">bam-silo processes to start.</param>
     /// <param name="threads">libtorch threads per silo process (share the cores between them).</param>
     /// <param name="log">Gets each silo's warnings and errors (its other lines at Debug).</param>
-    public static async Task<ProcessCluster> Start(int siloCount, int? threads, Serilog.ILogger log, CancellationToken cancellation = default)
+    /// <param name="storeFolder">Checkpoint folder every silo writes to and resumes from (null: none).</param>
+    public static async Task<ProcessCluster> Start(int siloCount, int? threads, Serilog.ILogger log, string? storeFolder = null,
+        CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(siloCount, 1);
         var redis = await RedisServer.Start(TimeSpan.FromSeconds(30), cancellation);
@@ -49,7 +51,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             {
                 var name = $"silo{i}";
                 silos.Add(SiloProcess.StartRedisSilo(name, redis.Configuration, clusterId, ports[2 * i], ports[2 * i + 1], threads,
-                    line => Forward(log, name, line)));
+                    line => Forward(log, name, line), storeFolder));
             }
             log.Information("Started redis-server (pid {RedisPid}, port {RedisPort}) and {Silos} bam-silo processes (pids {Pids})",
                 redis.Process.Id, redis.Port, siloCount, string.Join(", ", silos.Select(s => s.Id)));

@@ -23,12 +23,14 @@ public static class SiloProcess
     /// <summary>A silo on 127.0.0.1 with Redis membership.</summary>
     /// <param name="threads">libtorch threads for its slots (null: the silo's default).</param>
     /// <param name="onLine">Receives each line the silo prints.</param>
+    /// <param name="storeFolder">Checkpoint folder (--store-folder), or null.</param>
     public static ChildProcess StartRedisSilo(string name, string redis, string clusterId, int siloPort, int gatewayPort,
-        int? threads = null, Action<string>? onLine = null) =>
+        int? threads = null, Action<string>? onLine = null, string? storeFolder = null) =>
         ChildProcess.Start(name, DotnetHost,
         [
             SiloDll, "--clustering", "redis", "--redis", redis, "--cluster-id", clusterId,
             "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--advertise-ip", "127.0.0.1",
             .. threads is { } t ? new[] { "--threads", t.ToString() } : [],
+            .. storeFolder is { } f ? new[] { "--store-folder", f } : [],
         ], onLine: onLine);
 }

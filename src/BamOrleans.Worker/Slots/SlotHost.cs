@@ -108,6 +108,16 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
             ? trainer
             : throw new InvalidOperationException($"slot {slotId} is not running on {silo.SiloAddress}: call Join first (or the silo restarted and the slot's replica is gone).");
 
+    /// <summary>
+    /// The silo is stopping (SIGTERM, end of a local run): every loop finishes or abandons its
+    /// step, and the checkpoint uploads already started complete, while Orleans still runs.
+    /// </summary>
+    public async Task StopAll()
+    {
+        await Task.WhenAll(_slots.Values.Select(trainer => Task.Run(trainer.Stop)));
+        foreach (var writer in _writers.Values) await writer.Flush();
+    }
+
     public void Dispose()
     {
         foreach (var trainer in _slots.Values) trainer.Dispose();

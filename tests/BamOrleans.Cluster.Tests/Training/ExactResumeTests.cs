@@ -1,0 +1,103 @@
+using BamOrleans.Client;
+using BamOrleans.Cluster.Tests.InProcess;
+using BamOrleans.Core.Data;
+using BamOrleans.Core.Models;
+using BamOrleans.Grains.Training;
+using BamOrleans.Silo;
+using BamOrleans.Storage;
+using BamOrleans.Worker.Runs;
+using Xunit.Abstractions;
+
+namespace BamOrleans.Cluster.Tests.Training;
+
+/// <summary>
+/// DESIGN §4's exactness: k steps, every silo stopped, a new cluster resumed from the checkpoint
+/// in blob storage, then to N — the same parameters, buffers included, bit for bit, as N steps
+/// straight, and every step drew the same samples (so each epoch still sees every sample once).
+/// </summary>
+/// <remarks>Runs in the in-process collection only to take turns on the cores; it starts its own
+/// clusters, because stopping every silo is the point.</remarks>
+[Collection(InProcessClusterCollection.Name)]
+public sealed class ExactResumeTests(InProcessCluster shared, ITestOutputHelper output)
+{
+    private const int Steps = 12;      // 8 steps an epoch (96 images, 12 per step): crosses into epoch 1
+    private const int StopBefore = 6;  // the checkpoint after step 5
+
+    [Fact]
+    public async Task Stopping_every_silo_after_k_steps_and_resuming_from_the_checkpoint_equals_training_straight_through()
+    {
+        var folder = Directory.CreateTempSubdirectory("bam-resume-").FullName;
+        try
+        {
+            var store = new LocalFolderBlobStore(folder);
+            var config = ClusterEquivalenceTests.Config(localViews: 2, topK: 0, ema: true, NormKind.Batch) with { Steps = Steps };
+            var normalizer = PixelNormalizer.FashionMnist;
+            var definition = new RunDefinition(config, SyntheticDatasets.Spec, normalizer.Mean, normalizer.Std, DataShards: 4)
+            {
+                CheckpointEverySteps = 2,
+                KeepCheckpoints = 2,
+            };
+
+            // Straight through.
+            var (straightModel, straightSamples) = await OnFreshCluster(store, async run =>
+            {
+                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1, store: store);
+                Assert.Null(run.ResumedFrom);
+                Assert.Equal(Steps, await run.WaitUntilDone(Steps, budget: null, cancellation: Deadline()));
+            }, "straight");
+
+            // k steps, then every silo stops (the cluster is disposed: its uploads are flushed).
+            var runId = $"resume-{Guid.NewGuid():N}";
+            var (_, firstLeg) = await OnFreshCluster(store, async run =>
+            {
+                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1, store: store);
+                await run.StopAt(StopBefore);
+                Assert.Equal(StopBefore, await run.WaitUntilPaused(Deadline()));
+            }, runId);
+
+            // A new cluster, same store, same run id: resumes by itself from the checkpoint.
+            var (resumedModel, secondLeg) = await OnFreshCluster(store, async run =>
+            {
+                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1, store: store);
+                Assert.Equal(StopBefore, run.ResumedFrom);
+                Assert.Equal(Steps, await run.WaitUntilDone(Steps, budget: null, cancellation: Deadline()));
+            }, runId);
+
+            var resumedSamples = firstLeg.Concat(secondLeg).ToDictionary();
+            Assert.Equal(Enumerable.Range(0, Steps).Select(s => (long)s), resumedSamples.Keys.Order());
+            foreach (var (step, samples) in straightSamples)
+                Assert.Equal(samples, resumedSamples[step]);
+            var epoch0 = Enumerable.Range(0, 8).SelectMany(s => resumedSamples[s]).ToList();
+            Assert.Equal(epoch0.Count, epoch0.Distinct().Count());
+
+            Assert.Equal(straightModel.Tensors.Keys.Order(), resumedModel.Tensors.Keys.Order());
+            foreach (var (name, block) in straightModel.Tensors)
+                Assert.True(block.Data.AsSpan().SequenceEqual(resumedModel.Tensors[name].Data), $"{name} differs after the resume");
+            output.WriteLine($"resumed at step {StopBefore}: {straightModel.Tensors.Count} tensors bit-identical to {Steps} steps straight");
+
+            // Keep-last-K held: only the newest 2 complete checkpoints of the resumed run remain.
+            var manifests = (await store.List($"runs/{runId}/checkpoints/")).Where(b => b.Name.EndsWith("manifest.json", StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, manifests.Count);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Starts a 2-silo cluster on <paramref name="store"/>, lets <paramref name="train"/>
+    /// drive the run, and returns slot 0's model and every step's samples (slot order), before the
+    /// cluster is stopped.</summary>
+    private async Task<(ModelSnapshot Model, Dictionary<long, int[]> Samples)> OnFreshCluster(
+        IBlobStore store, Func<ClusterRun, Task> train, string runId)
+    {
+        await using var cluster = await LocalCluster.Start(2, new SyntheticDatasets(), shared.Log, Deadline(), store);
+        var run = new ClusterRun(cluster.Client, runId, shared.Log);
+        await train(run);
+        var histories = await Task.WhenAll(Enumerable.Range(0, run.SlotKeys.Count).Select(w => run.History(w)));
+        var samples = histories[0].ToDictionary(r => r.Step, r => histories.SelectMany(h => h.Single(x => x.Step == r.Step).Samples).ToArray());
+        return (await run.ExportModel(), samples);
+    }
+
+    private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token;
+}
