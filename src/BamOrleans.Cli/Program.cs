@@ -10,6 +10,10 @@ Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
     // The in-process silos and the client log through this logger too; Orleans is chatty below Warning.
     .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+    // Start-up notes of in-process silos (server GC off, a watchdog reading before its first
+    // check) that say nothing about the run.
+    .MinimumLevel.Override("Orleans.Runtime.Silo", LogEventLevel.Error)
+    .MinimumLevel.Override("Orleans.Runtime.Watchdog", LogEventLevel.Error)
     .Enrich.FromLogContext()
     .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
     .CreateLogger();

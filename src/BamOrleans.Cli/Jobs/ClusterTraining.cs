@@ -61,11 +61,15 @@ internal static class ClusterTraining
         var progress = new TrainingProgressLog(log, LocalJob.LogEvery, config.Steps);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var schedules = new TrainingSchedules(config, data.Train.Count / config.GlobalBatch);
-        long logged = 0;
+        var logged = run.ResumedFrom ?? 0;
         await run.WaitUntilDone(config.Steps, options.TimeBudget, async p =>
         {
             // Fetch the new steps from slot 0 so the progress log sees every one.
-            foreach (var r in await run.History(0, logged))
+            var fresh = await run.History(0, logged);
+            if (run.ResumedFrom is { } resumed && logged == resumed && fresh.Count > 0)
+                log.Information("First resumed step {Step} done {Seconds:F1} s after the process started",
+                    fresh[0].Step, (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds);
+            foreach (var r in fresh)
                 progress.Add(ToStepRecord(r, config, schedules));
             logged = p.CompletedSteps;
         });
