@@ -4,6 +4,8 @@ set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$REPO_ROOT/scripts/lib/setup.sh"
 prepare_machine
+# Only the tests need Azurite (the blob-store tests run against it); the main job does not.
+ensure_azurite
 say "building the solution (Release)"
 dotnet build "$REPO_ROOT/BamOrleans.sln" -c Release --no-restore --verbosity quiet -nologo
 results=$(mktemp -d)

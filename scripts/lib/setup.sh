@@ -166,6 +166,5 @@ prepare_machine() {
   ensure_libstdcxx
   ensure_fashion_mnist
   ensure_redis_server
-  ensure_azurite
   nuget_restore
 }
