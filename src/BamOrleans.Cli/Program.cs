@@ -14,6 +14,8 @@ Log.Logger = new LoggerConfiguration()
     // check) that say nothing about the run.
     .MinimumLevel.Override("Orleans.Runtime.Silo", LogEventLevel.Error)
     .MinimumLevel.Override("Orleans.Runtime.Watchdog", LogEventLevel.Error)
+    // Orleans 10's placement retries report every pipeline run through Polly at Information.
+    .MinimumLevel.Override("Polly", LogEventLevel.Warning)
     .Enrich.FromLogContext()
     .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
     .CreateLogger();

@@ -12,6 +12,7 @@ public static class SiloLogging
             // Orleans and the hosting stack are chatty at Information; their warnings still show.
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Silo", siloEndpoint)
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3} {Silo}] {SourceContext}: {Message:lj}{NewLine}{Exception}")

@@ -78,10 +78,6 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
 
     public SlotReport Report(string slotId) => Get(slotId).Report();
 
-    /// <summary>Upload figures of this silo's checkpoint writer for a run (empty if it wrote none).</summary>
-    public IReadOnlyList<CheckpointWritten> CheckpointsWritten(string runId) =>
-        _writers.TryGetValue(runId, out var writer) ? writer.Completed : [];
-
     /// <summary>
     /// The checkpoint a joining slot starts from: none for a run at step 0; for a run that opens
     /// later (resumed), the store's latest verifying checkpoint, which must be at exactly that step.
