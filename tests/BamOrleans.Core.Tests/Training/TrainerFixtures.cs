@@ -3,6 +3,7 @@ using BamOrleans.Core.Data;
 using BamOrleans.Core.Models;
 using BamOrleans.Core.Objective;
 using BamOrleans.Core.Training;
+using BamOrleans.Tests.Shared;
 
 namespace BamOrleans.Core.Tests.Training;
 
@@ -10,20 +11,7 @@ namespace BamOrleans.Core.Tests.Training;
 internal static class TrainerFixtures
 {
     /// <summary>Images with structure (a bright square at a per-image place) rather than noise.</summary>
-    public static InMemoryImageDataset Squares(int count, int size = 28)
-    {
-        var pixels = new byte[count * size * size];
-        var labels = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            var (row, col) = (i * 7 % (size - 8), i * 11 % (size - 8));
-            for (var y = row; y < row + 8; y++)
-                for (var x = col; x < col + 8; x++)
-                    pixels[i * size * size + y * size + x] = (byte)(128 + i % 128);
-            labels[i] = i % 4;
-        }
-        return new InMemoryImageDataset("squares", new ImageShape(1, size, size), pixels, labels, 4);
-    }
+    public static InMemoryImageDataset Squares(int count, int size = 28) => SquareImages.Make(count, size);
 
     public static TrainingConfig Small(long seed = 1, int localViews = 0, bool ema = false) => new()
     {
