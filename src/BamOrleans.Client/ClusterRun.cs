@@ -3,16 +3,15 @@ using BamOrleans.Core.Training;
 using BamOrleans.Grains.Data;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Training;
-using BamOrleans.Storage;
 using BamOrleans.Worker.Runs;
 using Serilog;
 
 namespace BamOrleans.Client;
 
 /// <summary>
-/// One run on a cluster, driven from a client: create it with its definition, put
-/// <c>slotsPerSilo</c> worker slots on every active silo, start it, watch it to its end (or a time
-/// budget), and fetch what it produced.
+/// One run on a cluster, driven from a client: launch it with its definition (the run grain puts
+/// <c>slotsPerSilo</c> worker slots on every active silo and resumes from a checkpoint if there is
+/// one), watch it to its end (or a time budget), and fetch what it produced.
 /// </summary>
 public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
 {
@@ -29,60 +28,54 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
     /// <summary>The worker-slot keys of this run, in slot order (set by <see cref="Launch"/>).</summary>
     public IReadOnlyList<string> SlotKeys { get; private set; } = [];
 
-    /// <summary>Creates the run, joins the slots and starts it. Throws, before anything trains,
-    /// if the definition is invalid or the global batch does not split over the slots.</summary>
+    /// <summary>Launches the run on the cluster (see <see cref="IRunGrain.Launch"/>): the run grain
+    /// stores the definition and plan, resumes from the run's latest verifying checkpoint in the
+    /// silos' blob store when there is one, joins the slots and starts. Throws, before anything
+    /// trains, if the definition is invalid or the global batch does not split over the slots; a
+    /// run already training (resumed by the silos themselves) is attached to as it is.</summary>
     /// <param name="definition">What to train.</param>
     /// <param name="datasetSize">Images in the training set (the data pool cuts them into shards).</param>
     /// <param name="slotsPerSilo">Worker slots on each silo (its device count; 1 per CPU silo here).</param>
     /// <param name="siloLimit">Use only the first this-many active silos (in address order); all by default.</param>
-    /// <param name="store">The run's blob store: when it holds a checkpoint of this run id, the run
-    /// resumes from the latest one that verifies (same definition required); null: start fresh.</param>
-    public async Task Launch(RunDefinition definition, int datasetSize, int slotsPerSilo, int? siloLimit = null, IBlobStore? store = null)
+    public async Task Launch(RunDefinition definition, int datasetSize, int slotsPerSilo, int? siloLimit = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         RunIds.Require(RunId);
         ArgumentOutOfRangeException.ThrowIfLessThan(slotsPerSilo, 1);
         var problems = definition.Validate().ToList();
-        var silos = (await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
-            .OrderBy(s => s.ToString(), StringComparer.Ordinal).Take(siloLimit ?? int.MaxValue).ToList();
-        var slots = silos.Count * slotsPerSilo;
+        var active = (await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
+        var silos = Math.Min(active, siloLimit ?? int.MaxValue);
+        var slots = silos * slotsPerSilo;
         if (slots == 0) problems.Add("the cluster has no active silo: start at least one bam-silo.");
         else if (definition.Config.GlobalBatch % slots != 0)
-            problems.Add($"globalBatch = {definition.Config.GlobalBatch} does not split over {slots} slots ({silos.Count} silos × {slotsPerSilo}): use a multiple of {slots}.");
+            problems.Add($"globalBatch = {definition.Config.GlobalBatch} does not split over {slots} slots ({silos} silos × {slotsPerSilo}): use a multiple of {slots}.");
         if (datasetSize < definition.Config.GlobalBatch)
             problems.Add($"globalBatch = {definition.Config.GlobalBatch} exceeds the {datasetSize} training images: lower it.");
         if (problems.Count > 0) throw new InvalidConfigurationException(problems);
 
-        var settings = RunDefinitionJson.ToSettings(definition);
-        var checkpoint = store is null ? null : await RunCheckpoints.Reader(store, RunId, _log).LoadLatest();
-        if (checkpoint is not null && checkpoint.RunDefinition != settings.Document)
-            throw new InvalidConfigurationException([
-                $"{store!.Description} holds checkpoints of run {RunId} trained with another definition: resume with the same options, or start a new run id."]);
-        await Run.Create(settings);
-        var pool = client.GetGrain<IDataPoolGrain>(RunId);
-        await pool.Configure(new DataPoolSettings(definition.Config.Seed, datasetSize, definition.DataShards, definition.Config.GlobalBatch));
-        SlotKeys = silos.SelectMany(s => Enumerable.Range(0, slotsPerSilo).Select(k => GrainKeys.WorkerSlot(s, RunId, k)))
-            .Order(StringComparer.Ordinal).ToList();
-        if (checkpoint is not null)
-        {
-            // The run, its data positions and (at Join) every replica resume from the checkpoint.
-            await Run.OpenAt(checkpoint.NextStep);
-            var positions = RunCheckpoints.DecodePositions(checkpoint);
-            if ((await pool.GetSnapshot()).CommittedStep < positions.AfterStep) await pool.Restore(positions, SlotKeys);
-            ResumedFrom = checkpoint.NextStep;
-            _log.Information("Run {RunId} resumes at step {Step} from {Manifest}", RunId, checkpoint.NextStep, checkpoint.Manifest);
-        }
-        var joined = await Task.WhenAll(SlotKeys.Select(k => client.GetGrain<IWorkerSlotGrain>(k).Join()));
-        foreach (var report in joined)
-            _log.Information("Slot {SlotId} ready on {Silo}", report.SlotId, report.Silo);
-        await Run.Start();
+        var plan = new RunLaunchPlan(silos, slotsPerSilo,
+            new DataPoolSettings(definition.Config.Seed, datasetSize, definition.DataShards, definition.Config.GlobalBatch),
+            definition.Config.Steps);
+        var launched = await Run.Launch(RunDefinitionJson.ToSettings(definition), plan);
+        SlotKeys = launched.SlotKeys;
+        ResumedFrom = launched.ResumedFrom;
+        if (ResumedFrom is { } step) _log.Information("Run {RunId} resumes at step {Step}", RunId, step);
         _log.Information("Run {RunId} started: {Slots} slots on {Silos} silos, {Batch} images per step ({PerSlot} per slot)",
-            RunId, slots, silos.Count, definition.Config.GlobalBatch, definition.Config.GlobalBatch / slots);
+            RunId, SlotKeys.Count, silos, definition.Config.GlobalBatch, definition.Config.GlobalBatch / SlotKeys.Count);
+    }
+
+    /// <summary>Follows a run that is already laid out (for instance resumed by the silos on their
+    /// own): takes its slots from the run grain. Returns its status.</summary>
+    public async Task<RunStatusSnapshot> Attach()
+    {
+        var status = await Run.GetStatus();
+        SlotKeys = status.Slots.Keys.Order(StringComparer.Ordinal).ToList();
+        return status;
     }
 
     /// <summary>
     /// Watches the run until it has completed its planned steps (then marks it Completed), the
-    /// budget runs out (pauses, then completes it), or a slot fails (fails the run with the slot's
+    /// budget runs out (pauses it, to be resumed by a later launch), or a slot fails (fails the run with the slot's
     /// reason and throws). Returns the steps completed.
     /// </summary>
     public async Task<long> WaitUntilDone(long plannedSteps, TimeSpan? budget, Func<RunProgress, Task>? onProgress = null,
@@ -114,13 +107,14 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
             if (!done && !outOfTime) continue;
             if (!done)
             {
-                _log.Information("Time budget of {Budget} reached after {Steps} steps: stopping the run", budget, status.CompletedSteps);
+                // Paused, not completed: the same launch later resumes it from its latest checkpoint.
+                _log.Information("Time budget of {Budget} reached after {Steps} of {Planned} steps: pausing the run", budget, status.CompletedSteps, plannedSteps);
                 status = await Run.Pause();
             }
             // Every replica applies the barrier's last step on its own; wait for all of them.
             while ((await Reports()).Any(r => r.CompletedSteps < status.CompletedSteps && r.State != SlotState.Failed))
                 await Task.Delay(Poll / 5, cancellation);
-            await Run.Complete();
+            if (done) await Run.Complete();
             return status.CompletedSteps;
         }
     }
@@ -143,6 +137,9 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
             await Task.Delay(Poll / 5, cancellation);
         }
     }
+
+    /// <summary>The run grain's status snapshot.</summary>
+    public Task<RunStatusSnapshot> Status() => Run.GetStatus();
 
     public async Task<IReadOnlyList<SlotReport>> Reports() =>
         await Task.WhenAll(SlotKeys.Select(k => client.GetGrain<IWorkerSlotGrain>(k).GetReport()));

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using BamOrleans.GrainStorage;
 using BamOrleans.Grains.Placement;
+using BamOrleans.Grains.Runs;
 using BamOrleans.Storage;
 using BamOrleans.Worker;
 using BamOrleans.Worker.Runs;
@@ -26,7 +28,8 @@ public static class BamSiloHost
     /// <param name="logger">The log sink.</param>
     /// <param name="datasets">Where this silo's slots open run datasets; default: from local disk.
     /// In-process silos share one so the images are decoded once.</param>
-    /// <param name="store">Where this silo's slots write and read checkpoints; null: no checkpoints.</param>
+    /// <param name="store">Where this silo's slots write and read checkpoints and the runs' state is
+    /// kept; null: no checkpoints, and runs last only as long as the cluster.</param>
     public static IHost Build(BamSiloOptions options, Serilog.ILogger logger, IDatasetProvider? datasets = null, IBlobStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -41,8 +44,12 @@ public static class BamSiloHost
             ConfigureClustering(silo, options);
             silo.Configure<ClusterMembershipOptions>(TrainingClusterMembership.Apply);
             silo.AddBamPlacement();
+            // Runs (status, generation, plan) persist where their checkpoints go, so a restarted
+            // cluster finds them; without a store they live as long as the cluster does.
+            if (store is not null) silo.AddBlobGrainStorage(RunStateStorage.Name, _ => store);
+            else silo.AddMemoryGrainStorage(RunStateStorage.Name);
         });
-        builder.Services.AddBamWorker(datasets ?? new LocalDatasetProvider(), store, logger);
+        builder.Services.AddBamWorker(datasets ?? new LocalDatasetProvider(), store, logger, options.RecoveryInterval);
         // Registered after Orleans so it starts once the silo has joined.
         builder.Services.AddHostedService<MembershipViewLogger>();
         return builder.Build();

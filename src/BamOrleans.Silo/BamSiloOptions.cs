@@ -56,6 +56,10 @@ public sealed record BamSiloOptions
     /// never on a command line, which other users of the machine can read).</summary>
     public const string StorageConnectionStringVariable = "BAM_STORAGE_CONNECTION_STRING";
 
+    /// <summary>How often the leader silo looks for runs that were running when their silos were
+    /// lost, to resume them (not on the command line: a test setting).</summary>
+    public TimeSpan RecoveryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Where the slots checkpoint; null: no checkpoints.</summary>
     public BlobStoreOptions? Store { get; init; }
 

@@ -1,5 +1,7 @@
+using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Training;
 using BamOrleans.Storage;
+using BamOrleans.Worker.Recovery;
 using BamOrleans.Worker.Runs;
 using BamOrleans.Worker.Slots;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,13 +11,23 @@ namespace BamOrleans.Worker;
 /// <summary>Wires the worker into a silo's services.</summary>
 public static class WorkerRegistration
 {
-    /// <summary>Adds this silo's slot host; <paramref name="datasets"/> opens run datasets here,
-    /// <paramref name="store"/> holds checkpoints (null: none).</summary>
-    public static IServiceCollection AddBamWorker(this IServiceCollection services, IDatasetProvider datasets, IBlobStore? store, Serilog.ILogger log)
+    /// <summary>How often the leader looks for runs to resume by default.</summary>
+    public static readonly TimeSpan DefaultRecoveryInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Adds this silo's slot host and run recovery; <paramref name="datasets"/> opens run
+    /// datasets here, <paramref name="store"/> holds checkpoints (null: none, runs start at step 0).
+    /// Call after UseOrleans: the hosted services then start once the silo has joined and stop
+    /// before it leaves.</summary>
+    public static IServiceCollection AddBamWorker(this IServiceCollection services, IDatasetProvider datasets, IBlobStore? store,
+        Serilog.ILogger log, TimeSpan? recoveryInterval = null)
     {
         services.AddSingleton(sp => new SlotHost(sp.GetRequiredService<IGrainFactory>(),
             sp.GetRequiredService<ILocalSiloDetails>(), datasets, store, log));
         services.AddSingleton<ISlotHost>(sp => sp.GetRequiredService<SlotHost>());
+        services.AddSingleton<IRunResumePoints>(store is null ? new NoResumePoints() : new CheckpointResumePoints(store, log));
+        services.AddHostedService(sp => new RunRecoveryService(sp.GetRequiredService<IGrainFactory>(),
+            sp.GetRequiredService<IClusterMembershipService>(), sp.GetRequiredService<ILocalSiloDetails>(),
+            recoveryInterval ?? DefaultRecoveryInterval, log));
         // Hosted services stop in reverse order of registration: registered after Orleans, this
         // stops the slots while the silo can still serve their last calls.
         services.AddHostedService(sp => new SlotHostShutdown(sp.GetRequiredService<SlotHost>()));

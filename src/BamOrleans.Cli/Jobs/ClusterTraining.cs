@@ -1,4 +1,5 @@
 using BamOrleans.Client;
+using BamOrleans.Grains.Runs;
 using BamOrleans.Core.Training;
 using BamOrleans.Grains.Training;
 using BamOrleans.Silo;
@@ -54,7 +55,7 @@ internal static class ClusterTraining
         }
         await using var stopCluster = cluster;
         var run = new ClusterRun(client, options.RunId ?? $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}", log);
-        await run.Launch(definition, data.Train.Count, options.SlotsPerSilo, store: store);
+        await run.Launch(definition, data.Train.Count, options.SlotsPerSilo);
         if (run.ResumedFrom is { } resumed)
             log.Information("Resumed run {RunId} at step {Step} from the checkpoints in {Store}", run.RunId, resumed, store.Description);
 
@@ -74,6 +75,9 @@ internal static class ClusterTraining
             logged = p.CompletedSteps;
         });
         var seconds = clock.Elapsed.TotalSeconds;
+        if ((await run.Status()).Status == RunStatus.Paused)
+            log.Information("Run {RunId} paused at the time budget; the same command with --run-id {RunId} resumes it from its latest checkpoint in {Store}",
+                run.RunId, run.RunId, store.Description);
 
         var history = await run.History(0);
         var records = history.Select(r => ToStepRecord(r, config, schedules)).ToList();

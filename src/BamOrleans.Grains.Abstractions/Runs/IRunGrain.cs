@@ -9,7 +9,11 @@ namespace BamOrleans.Grains.Runs;
 /// registered in the current generation has reported for it.
 /// </summary>
 /// <remarks>
-/// Generation rule: every change of the registered slot set (a slot added, removed, or moved to
+/// <para>Settings, status, generation and launch plan are persisted (grain storage on the run's
+/// blob store) at every change, so the run outlives its silos; the open step, slots and barrier
+/// live in memory and are rebuilt from the latest checkpoint (see <see cref="Launch"/> and
+/// <see cref="Recover"/>).</para>
+/// <para>Generation rule: every change of the registered slot set (a slot added, removed, or moved to
 /// another silo) bumps the generation and reopens the current step from scratch, so the survivors
 /// redo it together; messages stamped with the old generation are refused from then on.
 /// </remarks>
@@ -25,9 +29,30 @@ public interface IRunGrain : IGrainWithStringKey
     Task<RunSettings?> GetSettings();
 
     /// <summary>
-    /// Makes a new run open at <paramref name="step"/> instead of 0: the run resumes from a
+    /// Lays the run out and starts it: stores <paramref name="settings"/> and <paramref name="plan"/>
+    /// (a new run) or checks the settings are the stored ones (an existing run), opens it at its
+    /// latest verifying checkpoint if there is one, restores the data pool to the checkpoint's
+    /// positions, joins <see cref="RunLaunchPlan.SlotsPerSilo"/> slots on each of the first
+    /// <see cref="RunLaunchPlan.Silos"/> active silos and starts. A run already training is left
+    /// as it is (the result names its slots). Throws <see cref="InvalidOperationException"/> for a
+    /// run that has ended, different settings, a checkpoint of another definition, or too few silos.
+    /// </summary>
+    [Alias("Launch")]
+    Task<RunLaunchResult> Launch(RunSettings settings, RunLaunchPlan plan);
+
+    /// <summary>
+    /// Resumes, with its stored plan, a run that was running when its slots were lost (every silo
+    /// stopped or died): the same steps as <see cref="Launch"/>, called by the silos themselves.
+    /// Does nothing for a run that trains or was not running.
+    /// </summary>
+    [Alias("Recover")]
+    Task<RunRecovery> Recover();
+
+    /// <summary>
+    /// Makes the run open at <paramref name="step"/> instead of 0: the run resumes from a
     /// checkpoint taken before that step, so the steps before it count as completed. Allowed only
-    /// while Created, before any step; repeating the same step is a no-op.
+    /// while no slot is registered and this activation has trained nothing (a new run, or one
+    /// read back from storage after its silos were lost); repeating the same step is a no-op.
     /// </summary>
     [Alias("OpenAt")]
     Task<RunStatusSnapshot> OpenAt(long step);

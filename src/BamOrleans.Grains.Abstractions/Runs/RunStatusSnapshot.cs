@@ -12,6 +12,8 @@ namespace BamOrleans.Grains.Runs;
 /// <param name="ReportedSlots">Slots that already reported for the open step.</param>
 /// <param name="Refusals">Refused step messages by reason (reasons never seen are absent).</param>
 /// <param name="PendingWaits">Calls to <see cref="IRunGrain.WaitForStep"/> now waiting on the open step.</param>
+/// <param name="Interrupted">The run was running when its slots were lost (read back from storage
+/// with no slot); it counts as paused until <see cref="IRunGrain.Recover"/> or <see cref="IRunGrain.Launch"/> resumes it.</param>
 [GenerateSerializer, Immutable, Alias("bam.RunStatusSnapshot")]
 public sealed record RunStatusSnapshot(
     [property: Id(0)] string RunId,
@@ -22,7 +24,8 @@ public sealed record RunStatusSnapshot(
     [property: Id(5)] IReadOnlyDictionary<string, SiloAddress> Slots,
     [property: Id(6)] IReadOnlyList<string> ReportedSlots,
     [property: Id(7)] IReadOnlyDictionary<RefusalReason, long> Refusals,
-    [property: Id(8)] int PendingWaits)
+    [property: Id(8)] int PendingWaits,
+    [property: Id(9)] bool Interrupted = false)
 {
     /// <summary>All refusals, whatever the reason.</summary>
     public long TotalRefusals => Refusals.Values.Sum();

@@ -1,32 +1,46 @@
+using BamOrleans.Grains.Data;
 using BamOrleans.Grains.Steps;
+using BamOrleans.Grains.Training;
 using Microsoft.Extensions.Logging;
 
 namespace BamOrleans.Grains.Runs;
 
 /// <summary>
-/// One training run: settings, status, membership generation, registered slots and the step barrier.
-/// The rules for accepting a step message live in <see cref="StaleMessagePolicy"/>; the slot set and
-/// generation in <see cref="SlotRoster"/>; the gathering of one step in <see cref="StepBarrier"/>.
-/// This class wires them together, answers waiters and logs.
+/// One training run: settings, launch plan, status, membership generation, registered slots and
+/// the step barrier. The rules for accepting a step message live in <see cref="StaleMessagePolicy"/>;
+/// the slot set and generation in <see cref="SlotRoster"/>; the gathering of one step in
+/// <see cref="StepBarrier"/>; which slots go where in <see cref="RunSlotLayout"/>. This class wires
+/// them together, persists what must outlive the silos (<see cref="RunRecord"/>), answers waiters and logs.
 /// </summary>
 /// <remarks>
-/// Every method but <see cref="WaitForStep"/> is synchronous (no await), so a wait running
-/// interleaved with them never observes a half-applied change.
-/// State is in memory for now (persistence to the blob store comes with the checkpoint work), so the
-/// grain is kept active: an idle collection would silently forget a paused run's generation.
+/// <para>Every change is applied in memory before the first await, so <see cref="WaitForStep"/>,
+/// which runs interleaved with the other calls, never observes a half-applied change. Writes of
+/// the record are chained one after the other (<see cref="Persist"/>), because the slots a launch
+/// joins call back into this grain (call-chain reentrancy) and register while the launch awaits.</para>
+/// <para>A run read back from storage as Running has lost its slots (every silo stopped or died):
+/// it is <c>interrupted</c> and counts as paused until a launch or a recovery lays it out again from
+/// its latest checkpoint.</para>
 /// </remarks>
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
+internal sealed class RunGrain(
+    [PersistentState("run", RunStateStorage.Name)] IPersistentState<RunRecord> state,
+    IRunResumePoints resumePoints,
+    IClusterMembershipService membership,
+    ILogger<RunGrain> logger) : Grain, IRunGrain
 {
-    private readonly SlotRoster _roster = new();
     private readonly RefusalCounter _refusals = new();
+    private SlotRoster _roster = null!;
     private StepBarrier _barrier = null!;
     private RunSettings? _settings;
+    private RunLaunchPlan? _plan;
     private RunStatus _status = RunStatus.Created;
     private string? _failureReason;
+    private bool _interrupted;
     private long _completedSteps;
+    private long? _openedAt;
     private StepResult? _lastCompleted;
     private long? _pauseAt;
+    private Task _lastWrite = Task.CompletedTask;
 
     // Everyone waiting for the open step shares one completion; it is resolved (completed,
     // superseded or run ended) and dropped whenever the open position changes.
@@ -37,23 +51,106 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var record = state.State;
+        _settings = record.Settings;
+        _plan = record.Plan;
+        _status = record.Status;
+        _failureReason = record.FailureReason;
+        _roster = new SlotRoster(record.Generation);
         _barrier = new StepBarrier(new StepStamp(RunId, _roster.Generation, 0), _roster.SlotIds);
+        if (_status == RunStatus.Running)
+        {
+            _status = RunStatus.Paused;
+            _interrupted = true;
+            logger.LogWarning("Run {RunId} was running when its slots were lost (generation {Generation}); it resumes from its latest checkpoint once laid out again",
+                RunId, record.Generation);
+        }
         return Task.CompletedTask;
     }
 
-    public Task<RunStatusSnapshot> Create(RunSettings settings)
+    public async Task<RunLaunchResult> Launch(RunSettings settings, RunLaunchPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Validate() is { Count: > 0 } problems)
+            throw new InvalidOperationException($"run {RunId}: bad launch plan: {string.Join(" ", problems)}");
+        if (RunLifecycle.IsFinal(_status))
+            throw new InvalidOperationException(
+                $"run {RunId} is {_status}{(_failureReason is null ? "" : $" ({_failureReason})")}: it cannot train again; launch a new run id.");
+        await Create(settings);
+        if (_roster.Count > 0)
+        {
+            // Laid out already (by a recovery, or an earlier launch): at most un-pause it.
+            await Start();
+            return new RunLaunchResult(_roster.SlotIds.ToList(), _openedAt, Snapshot());
+        }
+        _plan = plan;
+        await Persist(statusChanged: false);
+        return await LayOut(plan, "launched");
+    }
+
+    public async Task<RunRecovery> Recover()
+    {
+        if (!_interrupted || _roster.Count > 0) return new RunRecovery(RecoveryStatus.NotNeeded, $"run {RunId} is {_status}");
+        if (_plan is null || _settings is null)
+            return new RunRecovery(RecoveryStatus.NotNeeded, $"run {RunId} has no stored launch plan; launch it again from a client");
+        var active = RunSlotLayout.ActiveCount(membership.CurrentSnapshot);
+        if (active < _plan.Silos)
+            return new RunRecovery(RecoveryStatus.WaitingForSilos,
+                $"run {RunId} was laid out on {_plan.Silos} silos and {active} are active: it resumes when {_plan.Silos - active} more join");
+        var result = await LayOut(_plan, "recovered");
+        return new RunRecovery(RecoveryStatus.Resumed,
+            $"run {RunId} resumed at step {result.Status.Current.Step} on {result.SlotKeys.Count} slots");
+    }
+
+    /// <summary>Opens the run at its latest checkpoint (if any), restores the data pool, joins
+    /// the plan's slots and starts. Only for a run with no slot registered.</summary>
+    private async Task<RunLaunchResult> LayOut(RunLaunchPlan plan, string how)
+    {
+        var settings = _settings!;
+        var silos = RunSlotLayout.ChooseSilos(plan, membership.CurrentSnapshot)
+                    ?? throw new InvalidOperationException(
+                        $"run {RunId} needs {plan.Silos} active silos and {RunSlotLayout.ActiveCount(membership.CurrentSnapshot)} are active: start more bam-silo processes, or launch on fewer silos.");
+        var slotKeys = RunSlotLayout.SlotKeys(RunId, plan, silos);
+
+        var resumeFrom = await resumePoints.Latest(RunId);
+        if (resumeFrom is not null)
+        {
+            if (resumeFrom.DefinitionDocument != settings.Document)
+                throw new InvalidOperationException(
+                    $"{resumeFrom.Source} holds a checkpoint of run {RunId} trained with another definition: resume with the same options, or launch a new run id.");
+            await OpenAt(resumeFrom.NextStep);
+        }
+        var pool = GrainFactory.GetGrain<IDataPoolGrain>(RunId);
+        await pool.Configure(plan.Pool);
+        if (resumeFrom is not null && (await pool.GetSnapshot()).CommittedStep < resumeFrom.Positions.AfterStep)
+            await pool.Restore(resumeFrom.Positions, slotKeys);
+
+        // The slots call back into this grain (settings, status, registration) while it awaits them.
+        using (RequestContext.AllowCallChainReentrancy())
+            await Task.WhenAll(slotKeys.Select(k => GrainFactory.GetGrain<IWorkerSlotGrain>(k).Join()));
+        _interrupted = false;
+        await Start();
+        logger.LogInformation("Run {RunId} {How}: {Slots} slots on {Silos} silos at step {Step}{Resumed}",
+            RunId, how, slotKeys.Count, silos.Count, _barrier.Position.Step,
+            resumeFrom is null ? "" : $", from {resumeFrom.Source}");
+        return new RunLaunchResult(slotKeys, _openedAt, Snapshot());
+    }
+
+    public async Task<RunStatusSnapshot> Create(RunSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (_settings is not null)
         {
-            if (_settings == settings) return Task.FromResult(Snapshot());
+            if (_settings == settings) return Snapshot();
             throw new InvalidOperationException($"run {RunId} already has settings; a run's settings cannot change");
         }
         if (_status != RunStatus.Created)
             throw new InvalidOperationException($"run {RunId} is {_status}; settings are given while Created");
         _settings = settings;
         logger.LogInformation("Run {RunId} created ({Format} settings, {Length} chars)", RunId, settings.Format, settings.Document.Length);
-        return Task.FromResult(Snapshot());
+        await Persist(statusChanged: true);
+        return Snapshot();
     }
 
     public Task<RunSettings?> GetSettings() => Task.FromResult(_settings);
@@ -62,46 +159,52 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         if (_barrier.Position.Step == step) return Task.FromResult(Snapshot());
-        if (_status != RunStatus.Created || _completedSteps > 0 || _barrier.Position.Step != 0)
+        if (_status is not (RunStatus.Created or RunStatus.Paused) || _roster.Count > 0 || _completedSteps > 0 || _barrier.Position.Step != 0)
             throw new InvalidOperationException(
-                $"run {RunId} is {_status} at step {_barrier.Position.Step}: a run opens at a checkpoint's step only while Created, before it trains");
+                $"run {RunId} is {_status} at step {_barrier.Position.Step} with {_roster.Count} slots: a run opens at a checkpoint's step only before its slots join and it trains");
         _barrier.MoveTo(step);
         _completedSteps = step;
+        _openedAt = step;
         logger.LogInformation("Run {RunId} opens at step {Step} (resumed from a checkpoint)", RunId, step);
         return Task.FromResult(Snapshot());
     }
 
-    public Task<SlotRegistration> RegisterSlot(string slotId, SiloAddress silo)
+    public async Task<SlotRegistration> RegisterSlot(string slotId, SiloAddress silo)
     {
         ThrowIfFinal("register a slot");
         var changed = _roster.Register(slotId, silo);
+        var registration = new SlotRegistration(_barrier.Position, changed);
         if (changed)
         {
             logger.LogInformation("Run {RunId}: slot {SlotId} registered on {Silo}", RunId, slotId, silo);
             OnMembershipChanged();
+            registration = registration with { Current = _barrier.Position };
+            await Persist(statusChanged: false);
         }
-        return Task.FromResult(new SlotRegistration(_barrier.Position, changed));
+        return registration;
     }
 
-    public Task<RunStatusSnapshot> UnregisterSlot(string slotId)
+    public async Task<RunStatusSnapshot> UnregisterSlot(string slotId)
     {
         if (_roster.Unregister(slotId))
         {
             logger.LogInformation("Run {RunId}: slot {SlotId} unregistered", RunId, slotId);
             OnMembershipChanged();
+            await Persist(statusChanged: false);
         }
-        return Task.FromResult(Snapshot());
+        return Snapshot();
     }
 
-    public Task<IReadOnlyList<string>> RemoveSlotsOnSilo(SiloAddress silo)
+    public async Task<IReadOnlyList<string>> RemoveSlotsOnSilo(SiloAddress silo)
     {
         var removed = _roster.RemoveSilo(silo);
         if (removed.Count > 0)
         {
             logger.LogWarning("Run {RunId}: silo {Silo} lost, removing its slots {SlotIds}", RunId, silo, removed);
             OnMembershipChanged();
+            await Persist(statusChanged: false);
         }
-        return Task.FromResult(removed);
+        return removed;
     }
 
     public Task<RunStatusSnapshot> Start()
@@ -111,30 +214,44 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
             if (_settings is null) throw new InvalidOperationException($"run {RunId} has no settings; call Create first");
             if (_roster.Count == 0) throw new InvalidOperationException($"run {RunId} has no registered slot");
         }
-        return Task.FromResult(MoveTo(RunStatus.Running));
+        return MoveTo(RunStatus.Running);
     }
 
-    public Task<RunStatusSnapshot> Pause() => Task.FromResult(MoveTo(RunStatus.Paused));
+    public Task<RunStatusSnapshot> Pause()
+    {
+        if (_interrupted)
+        {
+            // Paused by a user while waiting to be recovered: stays paused, also after a restart.
+            _interrupted = false;
+            return PersistThenSnapshot(statusChanged: true);
+        }
+        return MoveTo(RunStatus.Paused);
+    }
 
     public Task<RunStatusSnapshot> PauseAt(long step)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         ThrowIfFinal("pause");
-        if (_barrier.Position.Step >= step) return Task.FromResult(MoveTo(RunStatus.Paused));
+        if (_barrier.Position.Step >= step) return Pause();
         _pauseAt = step;
         return Task.FromResult(Snapshot());
     }
 
-    public Task<RunStatusSnapshot> Complete() => Task.FromResult(MoveTo(RunStatus.Completed));
+    public Task<RunStatusSnapshot> Complete()
+    {
+        _interrupted = false;
+        return MoveTo(RunStatus.Completed);
+    }
 
     public Task<RunStatusSnapshot> Fail(string reason)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         if (_status != RunStatus.Failed) _failureReason = reason;
-        return Task.FromResult(MoveTo(RunStatus.Failed));
+        _interrupted = false;
+        return MoveTo(RunStatus.Failed);
     }
 
-    public Task<SubmitOutcome> SubmitStepResult(StepStamp stamp, string slotId, StepPayload payload)
+    public async Task<SubmitOutcome> SubmitStepResult(StepStamp stamp, string slotId, StepPayload payload)
     {
         ArgumentNullException.ThrowIfNull(slotId);
         ArgumentNullException.ThrowIfNull(payload);
@@ -151,7 +268,7 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
             logger.Log(reason == RefusalReason.NotRunning ? LogLevel.Information : LogLevel.Warning,
                 "Run {RunId}: refused step result from slot {SlotId} stamped {Stamp} at {Current}: {Reason}",
                 RunId, slotId, stamp.ToString(), _barrier.Position.ToString(), reason);
-            return Task.FromResult(new SubmitOutcome(reason, _barrier.Position, CompletedStep: false));
+            return new SubmitOutcome(reason, _barrier.Position, CompletedStep: false);
         }
 
         var completed = _barrier.Add(slotId, payload);
@@ -162,13 +279,17 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
             logger.LogDebug("Run {RunId}: step {Step} completed in generation {Generation} by {Slots} slots",
                 RunId, completed.Stamp.Step, completed.Stamp.Generation, completed.Contributions.Count);
             ResolveWaiters(new StepWaitOutcome(StepWaitStatus.Completed, completed, _barrier.Position));
-            if (_pauseAt is { } stop && _barrier.Position.Step >= stop)
+            var position = _barrier.Position;
+            if (_plan is { } plan && position.Step >= plan.PlannedSteps)
+                await MoveTo(RunStatus.Completed);
+            else if (_pauseAt is { } stop && position.Step >= stop)
             {
                 _pauseAt = null;
-                MoveTo(RunStatus.Paused);
+                await MoveTo(RunStatus.Paused);
             }
+            return new SubmitOutcome(null, position, CompletedStep: true);
         }
-        return Task.FromResult(new SubmitOutcome(null, _barrier.Position, CompletedStep: completed is not null));
+        return new SubmitOutcome(null, _barrier.Position, CompletedStep: false);
     }
 
     public async Task<StepWaitOutcome> WaitForStep(StepStamp stamp, TimeSpan timeout)
@@ -211,17 +332,51 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
         ResolveWaiters(new StepWaitOutcome(StepWaitStatus.Superseded, null, _barrier.Position));
     }
 
-    private RunStatusSnapshot MoveTo(RunStatus target)
+    private Task<RunStatusSnapshot> MoveTo(RunStatus target)
     {
-        if (RunLifecycle.Move(_status, target))
-        {
-            logger.LogInformation("Run {RunId}: {From} -> {To}", RunId, _status, target);
-            _status = target;
-            if (RunLifecycle.IsFinal(target))
-                ResolveWaiters(new StepWaitOutcome(StepWaitStatus.RunEnded, null, _barrier.Position));
-        }
-        return Snapshot();
+        if (!RunLifecycle.Move(_status, target)) return Task.FromResult(Snapshot());
+        logger.LogInformation("Run {RunId}: {From} -> {To}", RunId, _status, target);
+        _status = target;
+        if (RunLifecycle.IsFinal(target))
+            ResolveWaiters(new StepWaitOutcome(StepWaitStatus.RunEnded, null, _barrier.Position));
+        return PersistThenSnapshot(statusChanged: true);
     }
+
+    private async Task<RunStatusSnapshot> PersistThenSnapshot(bool statusChanged)
+    {
+        var snapshot = Snapshot();
+        await Persist(statusChanged);
+        return snapshot;
+    }
+
+    /// <summary>
+    /// Writes the record after every earlier write has finished (writes overlap when a launch's
+    /// slots register while it awaits them); each write carries the state as it is when it runs.
+    /// A status change also goes to the run catalog, which is how restarting silos find the run.
+    /// </summary>
+    private Task Persist(bool statusChanged)
+    {
+        _lastWrite = WriteAfter(_lastWrite, statusChanged);
+        return _lastWrite;
+    }
+
+    private async Task WriteAfter(Task previous, bool statusChanged)
+    {
+        try { await previous; }
+        catch (Exception) { /* its caller got the error; this write carries the newer state anyway */ }
+        var record = state.State;
+        record.Settings = _settings;
+        record.Plan = _plan;
+        record.Status = PersistedStatus;
+        record.FailureReason = _failureReason;
+        record.Generation = _roster.Generation;
+        await state.WriteStateAsync();
+        if (statusChanged)
+            await GrainFactory.GetGrain<IRunCatalogGrain>(IRunCatalogGrain.Key).Record(RunId, record.Status);
+    }
+
+    /// <summary>An interrupted run is still running as far as storage goes: it is to be resumed.</summary>
+    private RunStatus PersistedStatus => _interrupted ? RunStatus.Running : _status;
 
     private void ResolveWaiters(StepWaitOutcome outcome)
     {
@@ -237,5 +392,5 @@ internal sealed class RunGrain(ILogger<RunGrain> logger) : Grain, IRunGrain
 
     private RunStatusSnapshot Snapshot() => new(
         RunId, _status, _failureReason, _barrier.Position, _completedSteps,
-        _roster.Snapshot(), _barrier.ReportedSlots, _refusals.Snapshot(), _pendingWaits);
+        _roster.Snapshot(), _barrier.ReportedSlots, _refusals.Snapshot(), _pendingWaits, _interrupted);
 }

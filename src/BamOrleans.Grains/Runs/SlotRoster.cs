@@ -4,12 +4,14 @@ namespace BamOrleans.Grains.Runs;
 /// The run's registered slots (slot id → silo) and its membership generation. Every change of the
 /// slot set bumps the generation exactly once; a repeated identical registration changes nothing.
 /// </summary>
-internal sealed class SlotRoster
+/// <param name="generation">The last generation used before (0 for a new run; the persisted one
+/// after a restart, so generations never repeat).</param>
+internal sealed class SlotRoster(long generation = 0)
 {
     private readonly SortedDictionary<string, SiloAddress> _slots = new(StringComparer.Ordinal);
 
-    /// <summary>0 until the first slot registers; +1 on every change of the slot set.</summary>
-    public long Generation { get; private set; }
+    /// <summary>The starting generation until the first slot registers; +1 on every change of the slot set.</summary>
+    public long Generation { get; private set; } = generation;
 
     public int Count => _slots.Count;
 

@@ -119,7 +119,13 @@ internal sealed class SlotTrainer : IDisposable
 
     public long CompletedSteps { get; private set; }
 
-    public void Start() => _thread.Start();
+    /// <summary>Starts the loop on its own thread, without the caller's execution context: the
+    /// caller may be a grain call (a launch, with call-chain reentrancy on), and the loop's calls
+    /// must not pass for part of that call chain.</summary>
+    public void Start()
+    {
+        using (ExecutionContext.SuppressFlow()) _thread.Start();
+    }
 
     /// <summary>Asks the loop to stop after its current step and waits for it (bounded by the exchange waits).</summary>
     public void Stop()

@@ -123,7 +123,7 @@ public sealed class RunGrainClusterTests(InProcessCluster cluster)
         Assert.Equal(6, status.Current.Step);
 
         var moved = await Assert.ThrowsAsync<InvalidOperationException>(() => run.OpenAt(2));
-        Assert.Contains("only while Created", moved.Message);
+        Assert.Contains("only before its slots join", moved.Message);
 
         // Pausing at a boundary: step 6 completes, then the run stops before step 7.
         await run.PauseAt(7);

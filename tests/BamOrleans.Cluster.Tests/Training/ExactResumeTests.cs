@@ -41,7 +41,7 @@ public sealed class ExactResumeTests(InProcessCluster shared, ITestOutputHelper 
             // Straight through.
             var (straightModel, straightSamples) = await OnFreshCluster(store, async run =>
             {
-                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1, store: store);
+                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1);
                 Assert.Null(run.ResumedFrom);
                 Assert.Equal(Steps, await run.WaitUntilDone(Steps, budget: null, cancellation: Deadline()));
             }, "straight");
@@ -50,7 +50,7 @@ public sealed class ExactResumeTests(InProcessCluster shared, ITestOutputHelper 
             var runId = $"resume-{Guid.NewGuid():N}";
             var (_, firstLeg) = await OnFreshCluster(store, async run =>
             {
-                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1, store: store);
+                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1);
                 await run.StopAt(StopBefore);
                 Assert.Equal(StopBefore, await run.WaitUntilPaused(Deadline()));
             }, runId);
@@ -58,7 +58,7 @@ public sealed class ExactResumeTests(InProcessCluster shared, ITestOutputHelper 
             // A new cluster, same store, same run id: resumes by itself from the checkpoint.
             var (resumedModel, secondLeg) = await OnFreshCluster(store, async run =>
             {
-                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1, store: store);
+                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1);
                 Assert.Equal(StopBefore, run.ResumedFrom);
                 Assert.Equal(Steps, await run.WaitUntilDone(Steps, budget: null, cancellation: Deadline()));
             }, runId);

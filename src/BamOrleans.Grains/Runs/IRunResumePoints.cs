@@ -1,0 +1,26 @@
+using BamOrleans.Grains.Data;
+
+namespace BamOrleans.Grains.Runs;
+
+/// <summary>
+/// Where a run can resume from: the silo's view of the run's latest verifying checkpoint, reduced
+/// to what the run and pool grains need. The worker implements it on the blob store; the grains
+/// never see a checkpoint's format.
+/// </summary>
+public interface IRunResumePoints
+{
+    /// <summary>The run's latest checkpoint whose checksums verify, or null when it has none.</summary>
+    Task<RunResumePoint?> Latest(string runId);
+}
+
+/// <param name="NextStep">The first step not in the checkpoint: the run opens there.</param>
+/// <param name="Positions">The data pool's positions after the step before.</param>
+/// <param name="DefinitionDocument">The run settings' document the checkpoint was trained with.</param>
+/// <param name="Source">Where it was read from, for logs and errors.</param>
+public sealed record RunResumePoint(long NextStep, DataPositions Positions, string DefinitionDocument, string Source);
+
+/// <summary>For silos without a blob store: no run has a checkpoint, every run starts at step 0.</summary>
+public sealed class NoResumePoints : IRunResumePoints
+{
+    public Task<RunResumePoint?> Latest(string runId) => Task.FromResult<RunResumePoint?>(null);
+}
