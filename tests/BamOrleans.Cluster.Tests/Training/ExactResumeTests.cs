@@ -2,6 +2,7 @@ using BamOrleans.Client;
 using BamOrleans.Cluster.Tests.InProcess;
 using BamOrleans.Core.Data;
 using BamOrleans.Core.Models;
+using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Training;
 using BamOrleans.Silo;
 using BamOrleans.Storage;
@@ -78,6 +79,68 @@ public sealed class ExactResumeTests(InProcessCluster shared, ITestOutputHelper 
             // Keep-last-K held: only the newest 2 complete checkpoints of the resumed run remain.
             var manifests = (await store.List($"runs/{runId}/checkpoints/")).Where(b => b.Name.EndsWith("manifest.json", StringComparison.Ordinal)).ToList();
             Assert.Equal(2, manifests.Count);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_run_whose_silos_all_stopped_mid_run_resumes_by_itself_when_silos_start_again_and_ends_as_if_straight()
+    {
+        var folder = Directory.CreateTempSubdirectory("bam-self-resume-").FullName;
+        try
+        {
+            var store = new LocalFolderBlobStore(folder);
+            // More steps than above: the silos keep training while they stop, and must not reach the end.
+            const int steps = 2 * Steps;
+            var config = ClusterEquivalenceTests.Config(localViews: 2, topK: 0, ema: true, NormKind.Batch) with { Steps = steps };
+            var normalizer = PixelNormalizer.FashionMnist;
+            var definition = new RunDefinition(config, SyntheticDatasets.Spec, normalizer.Mean, normalizer.Std, DataShards: 4)
+            {
+                CheckpointEverySteps = 2,
+                KeepCheckpoints = 2,
+            };
+            var (straightModel, straightSamples) = await OnFreshCluster(store, async run =>
+            {
+                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1);
+                Assert.Equal(steps, await run.WaitUntilDone(steps, budget: null, cancellation: Deadline()));
+            }, "straight");
+
+            // Every silo stops while the run trains: no pause, no command; the run stays Running in storage.
+            var runId = $"self-{Guid.NewGuid():N}";
+            long stoppedAfter = 0;
+            await OnFreshCluster(store, async run =>
+            {
+                await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1);
+                var deadline = Deadline();
+                while ((stoppedAfter = (await run.Status()).CompletedSteps) < StopBefore + 1) await Task.Delay(20, deadline);
+            }, runId);
+
+            // New silos on the same store. Nobody launches: the leader finds the run in the catalog.
+            var (resumedModel, resumedSamples) = await OnFreshCluster(store, async run =>
+            {
+                var deadline = Deadline();
+                RunStatusSnapshot status;
+                while ((status = await run.Attach()) is not { Status: RunStatus.Running or RunStatus.Completed, Slots.Count: 2 })
+                    await Task.Delay(100, deadline);
+                Assert.True(status.Current.Generation > 2, $"generations keep counting after the restart: {status.Current.Generation}");
+                Assert.Equal(steps, await run.WaitUntilDone(steps, budget: null, cancellation: deadline));
+            }, runId);
+
+            // It resumed at a checkpoint (every 2 steps) taken after the steps seen done, before the end, and redid the rest exactly.
+            var resumedAt = resumedSamples.Keys.Min();
+            Assert.True(resumedAt % 2 == 0 && resumedAt >= stoppedAfter - 1 && resumedAt < steps,
+                $"resumed at step {resumedAt}; {stoppedAfter} steps were done when the silos began to stop");
+            foreach (var (step, samples) in resumedSamples)
+                Assert.Equal(straightSamples[step], samples);
+            foreach (var (name, block) in straightModel.Tensors)
+                Assert.True(block.Data.AsSpan().SequenceEqual(resumedModel.Tensors[name].Data), $"{name} differs after resuming by itself");
+            output.WriteLine($"silos began to stop after {stoppedAfter} steps; resumed by itself at step {resumedAt}; {straightModel.Tensors.Count} tensors bit-identical to {steps} steps straight");
+
+            // The run's state lives in the store beside its checkpoints.
+            Assert.Contains(await store.List("grain-state/"), b => b.Name.Contains(runId, StringComparison.Ordinal));
         }
         finally
         {
