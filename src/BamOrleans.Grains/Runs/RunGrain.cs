@@ -126,15 +126,40 @@ internal sealed class RunGrain(
         if (resumeFrom is not null && (await pool.GetSnapshot()).CommittedStep < resumeFrom.Positions.AfterStep)
             await pool.Restore(resumeFrom.Positions, slotKeys);
 
-        // The slots call back into this grain (settings, status, registration) while it awaits them.
-        using (RequestContext.AllowCallChainReentrancy())
-            await Task.WhenAll(slotKeys.Select(k => GrainFactory.GetGrain<IWorkerSlotGrain>(k).Join()));
+        await JoinAll(slotKeys);
         _interrupted = false;
         await Start();
         logger.LogInformation("Run {RunId} {How}: {Slots} slots on {Silos} silos at step {Step}{Resumed}",
             RunId, how, slotKeys.Count, silos.Count, _barrier.Position.Step,
             resumeFrom is null ? "" : $", from {resumeFrom.Source}");
         return new RunLaunchResult(slotKeys, _openedAt, Snapshot());
+    }
+
+    /// <summary>
+    /// Joins every slot, or none: when a silo cannot take its slot (it died, or is dead but not yet
+    /// declared so), the slots that joined leave again, so the run stays unlaid and the next launch
+    /// or recovery starts clean.
+    /// </summary>
+    private async Task JoinAll(IReadOnlyList<string> slotKeys)
+    {
+        // The slots call back into this grain (settings, status, registration) while it awaits them.
+        using var reentrancy = RequestContext.AllowCallChainReentrancy();
+        var joins = slotKeys.Select(k => (Key: k, Join: GrainFactory.GetGrain<IWorkerSlotGrain>(k).Join())).ToList();
+        try
+        {
+            await Task.WhenAll(joins.Select(j => j.Join));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Run {RunId}: not every slot could join; the {Joined} that did leave again",
+                RunId, joins.Count(j => j.Join.IsCompletedSuccessfully));
+            foreach (var (key, _) in joins.Where(j => j.Join.IsCompletedSuccessfully))
+            {
+                try { await GrainFactory.GetGrain<IWorkerSlotGrain>(key).Leave(); }
+                catch (Exception leave) { logger.LogWarning(leave, "Run {RunId}: slot {SlotId} did not leave cleanly", RunId, key); }
+            }
+            throw;
+        }
     }
 
     public async Task<RunStatusSnapshot> Create(RunSettings settings)

@@ -126,7 +126,7 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<IHost> ConnectClient(string redis, string clusterId, Deadline deadline, Func<string> logs)
+    internal static async Task<IHost> ConnectClient(string redis, string clusterId, Deadline deadline, Func<string> logs)
     {
         IHost? connected = null;
         await deadline.Until("a client to connect through the gateways", async () =>
