@@ -131,6 +131,35 @@ public class LocalCommandTests
     }
 
     [Fact]
+    public void A_run_paused_by_its_time_budget_continues_from_its_checkpoint_when_the_same_command_runs_again()
+    {
+        using var data = new TinyFashionMnist();
+        var (first, second, store) = (NewOutputFolder(), NewOutputFolder(), NewOutputFolder());
+        var runId = $"cli-resume-{Guid.NewGuid():N}";
+        string[] Command(string output, string minutes) =>
+            ["local", "--data", data.Directory, "--steps", "40", "--batch", "16", "--threads", "1", "--no-eval",
+             "--checkpoint-every", "1", "--run-id", runId, "--store", store, "--minutes", minutes, "--out", output];
+        JsonElement Steps(string output) =>
+            JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(output, "metrics.json", SearchOption.AllDirectories).Single())).RootElement.GetProperty("steps");
+        try
+        {
+            // A budget of 0.12 s: the run pauses after its first few steps, each checkpointed.
+            Assert.Equal(0, Run(Command(first, "0.002")));
+            var done = Steps(first).GetArrayLength();
+            Assert.InRange(done, 0, 39);
+
+            Assert.Equal(0, Run(Command(second, "0")));
+            var resumed = Steps(second).EnumerateArray().Select(s => s.GetProperty("step").GetInt64()).ToList();
+            Assert.Equal(Enumerable.Range(done, 40 - done).Select(s => (long)s), resumed);
+        }
+        finally
+        {
+            foreach (var folder in new[] { first, second, store })
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_batch_that_does_not_split_over_the_slots_exits_with_2_before_training()
     {
         using var data = new TinyFashionMnist();
