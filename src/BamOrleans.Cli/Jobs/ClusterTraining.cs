@@ -63,16 +63,18 @@ internal static class ClusterTraining
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var schedules = new TrainingSchedules(config, data.Train.Count / config.GlobalBatch);
         var logged = run.ResumedFrom ?? 0;
-        await run.WaitUntilDone(config.Steps, options.TimeBudget, async p =>
+        await run.WaitUntilDone(config.Steps, options.TimeBudget, async _ =>
         {
-            // Fetch the new steps from slot 0 so the progress log sees every one.
+            // Fetch the new steps from slot 0 so the progress log sees every one. The barrier
+            // counts a step before the replicas apply it: continue after the last step fetched.
             var fresh = await run.History(0, logged);
-            if (run.ResumedFrom is { } resumed && logged == resumed && fresh.Count > 0)
+            if (fresh.Count == 0) return;
+            if (run.ResumedFrom is { } resumed && logged == resumed)
                 log.Information("First resumed step {Step} done {Seconds:F1} s after the process started",
                     fresh[0].Step, (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds);
             foreach (var r in fresh)
                 progress.Add(ToStepRecord(r, config, schedules));
-            logged = p.CompletedSteps;
+            logged = fresh[^1].Step + 1;
         });
         var seconds = clock.Elapsed.TotalSeconds;
         if ((await run.Status()).Status == RunStatus.Paused)

@@ -65,6 +65,7 @@ internal sealed class SlotTrainer : IDisposable
     private volatile SlotState _state = SlotState.Waiting;
     private string? _error;
     private long _generation;
+    private long _lastCheckpointStep = -1; // NextStep of the last checkpoint written or resumed from
     private double _lastLoss = double.NaN;
     // The parameters' checksum as of the last applied step: reported without taking the step lock.
     private ulong _checksum;
@@ -102,6 +103,7 @@ internal sealed class SlotTrainer : IDisposable
         {
             resumeFrom.RestoreInto(_model, _teacher, _optimizer);
             CompletedSteps = resumeFrom.NextStep;
+            _lastCheckpointStep = resumeFrom.NextStep;
             _log.Information("Slot {SlotId} resumes at step {Step} from {Manifest}", slotId, resumeFrom.NextStep, resumeFrom.Manifest);
         }
         _checksum = ParameterChecksum.Of(_model);
@@ -166,6 +168,7 @@ internal sealed class SlotTrainer : IDisposable
                 }
                 if (status.Status != RunStatus.Running)
                 {
+                    if (status.Status == RunStatus.Paused) CheckpointAtPause(status);
                     _state = SlotState.Waiting;
                     Thread.Sleep(IdlePoll);
                     continue;
@@ -310,14 +313,27 @@ internal sealed class SlotTrainer : IDisposable
     }
 
     /// <summary>
+    /// A paused run (its time budget ran out, or a user paused it) is usually continued later:
+    /// slot 0 checkpoints the pause boundary once, so the continuation loses no step.
+    /// </summary>
+    private void CheckpointAtPause(RunStatusSnapshot status)
+    {
+        if (_checkpoints is null || CompletedSteps == 0 || CompletedSteps != status.Current.Step || _lastCheckpointStep == CompletedSteps) return;
+        if (status.Slots.Keys.Order(StringComparer.Ordinal).FirstOrDefault() != SlotId) return;
+        lock (_stepLock) Checkpoint(CompletedSteps - 1, evenIfNotDue: true);
+        _log.Information("Slot {SlotId}: run {RunId} paused before step {Step}; checkpointed there", SlotId, RunId, CompletedSteps);
+    }
+
+    /// <summary>
     /// At the boundary after <paramref name="step"/>, when the run's policy says so: copies the
     /// replica (all replicas are equal) and the data pool's positions to host memory and hands
     /// them to the background writer. Training waits only for the copy; returns its seconds.
     /// </summary>
-    private double Checkpoint(long step)
+    private double Checkpoint(long step, bool evenIfNotDue = false)
     {
         var nextStep = step + 1;
-        if (_checkpoints is null || nextStep % _definition.CheckpointEverySteps != 0) return 0;
+        if (_checkpoints is null || (!evenIfNotDue && nextStep % _definition.CheckpointEverySteps != 0)) return 0;
+        _lastCheckpointStep = nextStep;
         var clock = Stopwatch.StartNew();
         var positions = Wait(_pool.PositionsAfter(step));
         var snapshot = CheckpointSnapshot.Take(nextStep, (int)(nextStep / _stepsPerEpoch), _model, _teacher, _optimizer,
