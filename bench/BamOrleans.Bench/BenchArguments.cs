@@ -1,4 +1,5 @@
 using System.Globalization;
+using BamOrleans.Data.Idx;
 
 namespace BamOrleans.Bench;
 
@@ -16,7 +17,10 @@ internal sealed record BenchArguments(int Batch, int Views, int Size, int Channe
     /// <summary>Timed repetitions per N (sinkhorn).</summary>
     public int Reps { get; init; } = 10;
 
-    /// <summary>Where to write the JSON results (sinkhorn, traffic); default bench-results/&lt;mode&gt;.json.</summary>
+    /// <summary>Fashion-MNIST idx folder (checkpoint).</summary>
+    public string Data { get; init; } = FashionMnist.DefaultDirectory;
+
+    /// <summary>Where to write the JSON results (sinkhorn, traffic, checkpoint); default bench-results/&lt;mode&gt;.json.</summary>
     public string Out { get; init; } = "";
 
     private static readonly string[] StepOptions = ["--batch", "--views", "--size", "--channels", "--threads", "--steps", "--warmup"];
@@ -26,12 +30,13 @@ internal sealed record BenchArguments(int Batch, int Views, int Size, int Channe
         ["step"] = StepOptions,
         ["sinkhorn"] = ["--rows", "--reps", "--warmup", "--threads", "--out"],
         ["traffic"] = ["--out"],
+        ["checkpoint"] = ["--steps", "--warmup", "--reps", "--threads", "--data", "--out"],
     };
 
     /// <summary>The <c>step</c> mode's options (unchanged).</summary>
     public static BenchArguments Parse(IEnumerable<string> args) => Parse(args, "step");
 
-    /// <summary>The options of <paramref name="mode"/> (step, sinkhorn or traffic).</summary>
+    /// <summary>The options of <paramref name="mode"/> (step, sinkhorn, traffic or checkpoint).</summary>
     public static BenchArguments Parse(IEnumerable<string> args, string mode)
     {
         if (!ModeOptions.TryGetValue(mode, out var accepted))
@@ -41,6 +46,13 @@ internal sealed record BenchArguments(int Batch, int Views, int Size, int Channe
             ["--batch"] = 128, ["--views"] = 2, ["--size"] = 28, ["--channels"] = 1,
             ["--threads"] = 2, ["--steps"] = 20, ["--warmup"] = mode == "sinkhorn" ? 2 : 3, ["--reps"] = 10,
         };
+        if (mode == "checkpoint")
+        {
+            // The default run's thread count (all cores), and enough repetitions for a meaningful worst case.
+            values["--threads"] = Environment.ProcessorCount;
+            values["--reps"] = 20;
+        }
+        var data = FashionMnist.DefaultDirectory;
         IReadOnlyList<int> rows = [512, 2048, 8192];
         var output = Path.Combine("bench-results", mode + ".json");
         var list = args.ToList();
@@ -60,6 +72,11 @@ internal sealed record BenchArguments(int Batch, int Views, int Size, int Channe
                 case "--rows":
                     rows = ParseRows(text);
                     break;
+                case "--data":
+                    if (string.IsNullOrWhiteSpace(text))
+                        throw new ArgumentException("bad argument '--data': expected a folder");
+                    data = text;
+                    break;
                 default:
                     values[name] = PositiveInteger(name, text);
                     break;
@@ -70,6 +87,7 @@ internal sealed record BenchArguments(int Batch, int Views, int Size, int Channe
         {
             Rows = rows,
             Reps = values["--reps"],
+            Data = data,
             Out = output,
         };
     }

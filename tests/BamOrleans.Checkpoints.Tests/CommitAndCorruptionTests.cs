@@ -1,43 +1,68 @@
 using System.Text;
 using BamOrleans.Core.Training;
+using BamOrleans.Storage;
 
 namespace BamOrleans.Checkpoints.Tests;
 
-/// <summary>The manifest is the commit point, and a damaged newest checkpoint falls back to the one before.</summary>
-[Collection(TorchCollection.Name)]
-public sealed class CommitAndCorruptionTests : IDisposable
+/// <summary>
+/// The manifest is the commit point, and a damaged newest checkpoint falls back to the one before.
+/// Every scenario runs on each backend (a derived class per store): damage is written through
+/// <see cref="IBlobStore.Write"/>, so it is the same bytes whether a folder or Azure holds them.
+/// </summary>
+public abstract class CommitAndCorruptionTests : IAsyncLifetime
 {
     private const string Prefix = "runs/r1/checkpoints";
     private const string FallbackTemplate = "checkpoint {Blob} is corrupt: {Reason}; trying the previous one";
-    private readonly TemporaryFolderBlobStore _store = new();
     private readonly SingleProcessTrainer _trainer = TinyRun.Trainer(TinyRun.Config());
+    private IBlobStore? _store;
+
+    /// <summary>What the writer was given for step 1: what a fallback must return, bit for bit.</summary>
+    private CheckpointSnapshot? _first;
+
+    /// <summary>A new, empty store for one test; disposed after it when disposable.</summary>
+    protected abstract Task<IBlobStore> OpenStore();
+
+    private IBlobStore Store => _store ?? throw new InvalidOperationException("the store is opened in InitializeAsync");
+
+    public async Task InitializeAsync() => _store = await OpenStore();
+
+    public Task DisposeAsync()
+    {
+        _trainer.Dispose();
+        (_store as IDisposable)?.Dispose();
+        return Task.CompletedTask;
+    }
 
     /// <summary>Commits checkpoints at steps 1 and 2 of a real run.</summary>
     private async Task WriteTwoCheckpoints(Func<string, bool>? failWrite = null)
     {
-        var store = new HookedBlobStore(_store);
+        var store = new HookedBlobStore(Store);
         await using var writer = new CheckpointWriter(store, Prefix, keepLast: 5, TinyRun.Silent);
         _trainer.Step();
-        writer.Submit(TinyRun.Snapshot(_trainer));
+        _first = TinyRun.Snapshot(_trainer);
+        writer.Submit(_first);
         await writer.Flush();
         store.FailWrite = failWrite;
         _trainer.Step();
-        writer.Submit(TinyRun.Snapshot(_trainer));
+        var second = TinyRun.Snapshot(_trainer);
+        writer.Submit(second);
         await writer.Flush();
+        // Otherwise "the previous checkpoint's tensors" could not tell the two apart.
+        Assert.Contains(_first.Model.Zip(second.Model), pair => !pair.First.Data.AsSpan().SequenceEqual(pair.Second.Data));
     }
 
     private static string Name(long step, string file) => CheckpointLayout.BlobName(Prefix, step, file);
 
     private async Task Overwrite(string name, Func<byte[], byte[]> change)
     {
-        var content = await _store.Read(name) ?? throw new InvalidOperationException($"{name} was not written");
-        await _store.Write(name, new MemoryStream(change(content.Data)));
+        var content = await Store.Read(name) ?? throw new InvalidOperationException($"{name} was not written");
+        await Store.Write(name, new MemoryStream(change(content.Data)));
     }
 
     private async Task<(LoadedCheckpoint? Loaded, CollectingSink Sink)> LoadLatest()
     {
         var (log, sink) = CollectingSink.Logger();
-        return (await new CheckpointReader(_store, Prefix, log).LoadLatest(), sink);
+        return (await new CheckpointReader(Store, Prefix, log).LoadLatest(), sink);
     }
 
     private static void AssertFellBackNaming(CollectingSink sink, string blob)
@@ -47,15 +72,37 @@ public sealed class CommitAndCorruptionTests : IDisposable
         Assert.Equal(blob, CollectingSink.Property(warning, "Blob"));
     }
 
+    /// <summary>The loaded checkpoint is step 1's, every tensor bit-equal to what was written.</summary>
+    private void AssertIsTheFirstCheckpoint(LoadedCheckpoint? loaded)
+    {
+        var first = _first ?? throw new InvalidOperationException("no checkpoint was written");
+        Assert.NotNull(loaded);
+        Assert.Equal(1, loaded.NextStep);
+        AssertSameTensors(first.Model, loaded.Model);
+        Assert.Null(loaded.Teacher);
+        AssertSameTensors(first.Optimizer, loaded.Optimizer);
+    }
+
+    private static void AssertSameTensors(IReadOnlyList<HostTensor> written, IReadOnlyList<HostTensor> read)
+    {
+        Assert.Equal(written.Select(t => t.Name), read.Select(t => t.Name));
+        foreach (var (expected, actual) in written.Zip(read))
+        {
+            Assert.Equal(expected.DType, actual.DType);
+            Assert.Equal(expected.Shape, actual.Shape);
+            Assert.True(expected.Data.AsSpan().SequenceEqual(actual.Data), $"tensor '{expected.Name}' differs from what was written");
+        }
+    }
+
     [Fact]
     public async Task A_checkpoint_without_its_manifest_is_ignored()
     {
         await WriteTwoCheckpoints();
-        Assert.True(await _store.Delete(Name(2, CheckpointLayout.ManifestFile)));
+        Assert.True(await Store.Delete(Name(2, CheckpointLayout.ManifestFile)));
 
         var (loaded, sink) = await LoadLatest();
 
-        Assert.Equal(1, loaded?.NextStep);
+        AssertIsTheFirstCheckpoint(loaded);
         Assert.Empty(sink.Warnings); // not corrupt: never committed
     }
 
@@ -64,11 +111,11 @@ public sealed class CommitAndCorruptionTests : IDisposable
     {
         await WriteTwoCheckpoints(failWrite: name => name.EndsWith("/" + CheckpointLayout.ManifestFile, StringComparison.Ordinal));
 
-        Assert.NotNull(await _store.GetInfo(Name(2, CheckpointLayout.ModelFile)));
-        Assert.NotNull(await _store.GetInfo(Name(2, CheckpointLayout.StateFile)));
-        Assert.Null(await _store.GetInfo(Name(2, CheckpointLayout.ManifestFile)));
+        Assert.NotNull(await Store.GetInfo(Name(2, CheckpointLayout.ModelFile)));
+        Assert.NotNull(await Store.GetInfo(Name(2, CheckpointLayout.StateFile)));
+        Assert.Null(await Store.GetInfo(Name(2, CheckpointLayout.ManifestFile)));
         var (loaded, sink) = await LoadLatest();
-        Assert.Equal(1, loaded?.NextStep);
+        AssertIsTheFirstCheckpoint(loaded);
         Assert.Empty(sink.Warnings);
     }
 
@@ -76,26 +123,28 @@ public sealed class CommitAndCorruptionTests : IDisposable
     public async Task The_next_commit_removes_the_blobs_of_an_upload_that_died()
     {
         await WriteTwoCheckpoints(failWrite: name => name.EndsWith("/" + CheckpointLayout.ManifestFile, StringComparison.Ordinal));
-        await using (var writer = new CheckpointWriter(_store, Prefix, keepLast: 5, TinyRun.Silent))
+        await using (var writer = new CheckpointWriter(Store, Prefix, keepLast: 5, TinyRun.Silent))
         {
             _trainer.Step();
             writer.Submit(TinyRun.Snapshot(_trainer));
             await writer.Flush();
         }
 
-        Assert.Empty(await _store.List(CheckpointLayout.Folder(Prefix, 2) + "/"));
-        Assert.NotEmpty(await _store.List(CheckpointLayout.Folder(Prefix, 1) + "/"));
+        Assert.Empty(await Store.List(CheckpointLayout.Folder(Prefix, 2) + "/"));
+        Assert.NotEmpty(await Store.List(CheckpointLayout.Folder(Prefix, 1) + "/"));
         Assert.Equal(3, (await LoadLatest()).Loaded?.NextStep);
     }
 
     [Theory]
-    [InlineData("truncate")]
-    [InlineData("flip")]
-    public async Task A_damaged_newest_model_blob_is_named_in_a_warning_and_the_previous_checkpoint_is_loaded(string damage)
+    [InlineData(CheckpointLayout.ModelFile, "truncate")]
+    [InlineData(CheckpointLayout.ModelFile, "flip")]
+    [InlineData(CheckpointLayout.OptimizerFile, "truncate")]
+    [InlineData(CheckpointLayout.OptimizerFile, "flip")]
+    public async Task A_damaged_newest_tensor_blob_is_named_in_a_warning_and_the_previous_checkpoint_is_loaded(string file, string damage)
     {
         await WriteTwoCheckpoints();
-        var model = Name(2, CheckpointLayout.ModelFile);
-        await Overwrite(model, bytes =>
+        var blob = Name(2, file);
+        await Overwrite(blob, bytes =>
         {
             if (damage == "truncate") return bytes[..(bytes.Length / 2)];
             bytes[bytes.Length / 2] ^= 0x01;
@@ -104,8 +153,8 @@ public sealed class CommitAndCorruptionTests : IDisposable
 
         var (loaded, sink) = await LoadLatest();
 
-        Assert.Equal(1, loaded?.NextStep);
-        AssertFellBackNaming(sink, model);
+        AssertIsTheFirstCheckpoint(loaded);
+        AssertFellBackNaming(sink, blob);
         var reason = CollectingSink.Property(sink.Warnings[0], "Reason");
         Assert.Contains(damage == "truncate" ? "bytes but the manifest says" : "SHA-256", reason);
     }
@@ -119,7 +168,20 @@ public sealed class CommitAndCorruptionTests : IDisposable
 
         var (loaded, sink) = await LoadLatest();
 
-        Assert.Equal(1, loaded?.NextStep);
+        AssertIsTheFirstCheckpoint(loaded);
+        AssertFellBackNaming(sink, manifest);
+    }
+
+    [Fact]
+    public async Task A_truncated_manifest_is_named_in_a_warning_and_the_previous_checkpoint_is_loaded()
+    {
+        await WriteTwoCheckpoints();
+        var manifest = Name(2, CheckpointLayout.ManifestFile);
+        await Overwrite(manifest, bytes => bytes[..(bytes.Length / 2)]);
+
+        var (loaded, sink) = await LoadLatest();
+
+        AssertIsTheFirstCheckpoint(loaded);
         AssertFellBackNaming(sink, manifest);
     }
 
@@ -132,7 +194,7 @@ public sealed class CommitAndCorruptionTests : IDisposable
 
         var (loaded, sink) = await LoadLatest();
 
-        Assert.Equal(1, loaded?.NextStep);
+        AssertIsTheFirstCheckpoint(loaded);
         AssertFellBackNaming(sink, manifest);
     }
 
@@ -141,11 +203,11 @@ public sealed class CommitAndCorruptionTests : IDisposable
     {
         await WriteTwoCheckpoints();
         var optimizer = Name(2, CheckpointLayout.OptimizerFile);
-        await _store.Delete(optimizer);
+        Assert.True(await Store.Delete(optimizer));
 
         var (loaded, sink) = await LoadLatest();
 
-        Assert.Equal(1, loaded?.NextStep);
+        AssertIsTheFirstCheckpoint(loaded);
         AssertFellBackNaming(sink, optimizer);
     }
 
@@ -169,11 +231,5 @@ public sealed class CommitAndCorruptionTests : IDisposable
 
         Assert.Null(loaded);
         Assert.Empty(sink.Warnings);
-    }
-
-    public void Dispose()
-    {
-        _trainer.Dispose();
-        _store.Dispose();
     }
 }

@@ -1,3 +1,5 @@
+using BamOrleans.Tests.Shared;
+
 namespace BamOrleans.Storage.Tests.Azurite;
 
 /// <summary>The Azurite the tests need is found where the set-up installs it, and its absence fails loudly.</summary>

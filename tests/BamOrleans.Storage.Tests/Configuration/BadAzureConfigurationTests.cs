@@ -1,5 +1,6 @@
 using BamOrleans.Silo;
 using BamOrleans.Storage.Tests.Azurite;
+using BamOrleans.Tests.Shared;
 
 namespace BamOrleans.Storage.Tests.Configuration;
 

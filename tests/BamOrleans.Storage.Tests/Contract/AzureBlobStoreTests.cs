@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using BamOrleans.Storage.Tests.Azurite;
+using BamOrleans.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace BamOrleans.Storage.Tests.Contract;

@@ -1,4 +1,5 @@
 using BamOrleans.GrainStorage;
+using BamOrleans.Tests.Shared;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -134,7 +135,7 @@ public sealed class FolderGrainStorageTests : BlobGrainStorageContract
 }
 
 [Collection(Azurite.AzuriteCollection.Name)]
-public sealed class AzureGrainStorageTests(Azurite.AzuriteFixture azurite) : BlobGrainStorageContract
+public sealed class AzureGrainStorageTests(AzuriteFixture azurite) : BlobGrainStorageContract
 {
     protected override async Task<IBlobStore> CreateStore() => await azurite.NewStore();
 }

@@ -1,6 +1,7 @@
 using BamOrleans.GrainStorage;
 using BamOrleans.Silo;
 using BamOrleans.Storage.Tests.Azurite;
+using BamOrleans.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -2,13 +2,17 @@ using System.Net.Sockets;
 using BamOrleans.Silo;
 using BamOrleans.Silo.Processes;
 
-namespace BamOrleans.Storage.Tests.Azurite;
+namespace BamOrleans.Tests.Shared;
 
 /// <summary>
 /// A throw-away Azurite blob service (Microsoft's Azure Storage emulator) on a free 127.0.0.1 port,
 /// its data in a temporary folder deleted on dispose. It speaks the real Blob REST API, so the
 /// Azure store is tested against the same requests, conditions and errors as in Azure.
 /// </summary>
+/// <remarks>
+/// Shared by the storage tests, the checkpoint tests and the checkpoint benchmark (each links this
+/// file and src/BamOrleans.Silo's ChildProcess.cs and LoopbackPorts.cs, or references the silo).
+/// </remarks>
 public sealed class AzuriteServer : IDisposable
 {
     /// <summary>Azurite's well-known development account: public, documented, valid only for the emulator.</summary>
@@ -16,11 +20,11 @@ public sealed class AzuriteServer : IDisposable
 
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    /// <summary>Points the tests at another azurite-blob executable.</summary>
+    /// <summary>Points the tests (and the benchmark) at another azurite-blob executable.</summary>
     public const string ExecutableVariable = "BAM_AZURITE_BLOB";
 
     public const string InstallHint =
-        "azurite-blob was not found. The storage tests start their own Azurite (npm package azurite 3.37.0). " +
+        "azurite-blob was not found. The storage and checkpoint tests (and the checkpoint benchmark) start their own Azurite (npm package azurite 3.37.0). " +
         "Install it with `bash scripts/test.sh` (its set-up runs ensure_azurite from scripts/lib/setup.sh, which installs it into .tools/azurite), " +
         "or directly: `npm install --prefix .tools/azurite azurite@3.37.0` in the repository root; " +
         $"or set {ExecutableVariable} to an azurite-blob executable.";
@@ -45,7 +49,7 @@ public sealed class AzuriteServer : IDisposable
     public static string ConnectionStringFor(int port, string accountKey) =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={accountKey};BlobEndpoint=http://127.0.0.1:{port}/{AccountName};";
 
-    /// <summary>The executable: <see cref="ExecutableVariable"/>, else .tools/azurite in the repository holding this test build.</summary>
+    /// <summary>The executable: <see cref="ExecutableVariable"/>, else .tools/azurite in the repository holding this build.</summary>
     public static string? FindExecutable()
     {
         var configured = Environment.GetEnvironmentVariable(ExecutableVariable);

@@ -1,6 +1,9 @@
-namespace BamOrleans.Storage.Tests.Azurite;
+using BamOrleans.Storage;
 
-/// <summary>One Azurite for every Azure test of the project; each test gets its own container.</summary>
+namespace BamOrleans.Tests.Shared;
+
+/// <summary>One Azurite for the tests that share this fixture (a collection or a class fixture), stopped by
+/// process id at the end; each test gets its own container, so tests never see each other's blobs.</summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     private AzuriteServer? _server;
@@ -28,10 +31,4 @@ public sealed class AzuriteFixture : IAsyncLifetime
         _server?.Dispose();
         return Task.CompletedTask;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
-{
-    public const string Name = "azurite";
 }
