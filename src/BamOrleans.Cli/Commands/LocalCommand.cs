@@ -48,6 +48,7 @@ internal static class LocalCommand
         var runId = new Option<string?>("--run-id") { Description = "the run's id; a run whose checkpoints are in --store resumes from the latest (default: a new id)" };
         var store = new Option<string?>("--store") { Description = "folder the cluster checkpoints to and resumes from (default: <out>/store)" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "checkpoint every this many steps (0: never)", DefaultValueFactory = _ => LocalJobOptions.DefaultCheckpointEvery };
+        var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "also checkpoint when this many minutes have passed since the last one (0: by steps only)" };
         var keepCheckpoints = new Option<int>("--keep-checkpoints") { Description = "complete checkpoints kept in the store", DefaultValueFactory = _ => 3 };
         var processes = new Option<bool>("--processes") { Description = "run the silos as bam-silo processes on 127.0.0.1 meeting through a redis-server this command starts" };
         var singleProcess = new Option<bool>("--single-process") { Description = "train without a cluster (the reference trainer the cluster must equal)" };
@@ -58,7 +59,7 @@ internal static class LocalCommand
             });
 
         var command = new Command("local", "Train BAM on a local cluster (in-process silos) on the embedded default (Fashion-MNIST), then evaluate it beside a random encoder and raw pixels");
-        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval, silos, slotsPerSilo, dataShards, processes, singleProcess, runId, store, checkpointEvery, keepCheckpoints })
+        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval, silos, slotsPerSilo, dataShards, processes, singleProcess, runId, store, checkpointEvery, checkpointMinutes, keepCheckpoints })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -88,6 +89,7 @@ internal static class LocalCommand
                 StoreFolder = parse.GetValue(store),
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 KeepCheckpoints = parse.GetValue(keepCheckpoints),
+                CheckpointMinutes = parse.GetValue(checkpointMinutes),
                 SingleProcess = parse.GetValue(singleProcess),
             };
             try

@@ -30,6 +30,7 @@ internal static class ClusterTraining
         var definition = new RunDefinition(config, spec, data.Normalizer.Mean, data.Normalizer.Std, options.DataShards)
         {
             CheckpointEverySteps = options.CheckpointEvery,
+            CheckpointEveryMinutes = options.CheckpointMinutes,
             KeepCheckpoints = options.KeepCheckpoints,
         };
         var storeFolder = Path.GetFullPath(options.StoreFolder ?? Path.Combine(options.OutputRoot, "store"));

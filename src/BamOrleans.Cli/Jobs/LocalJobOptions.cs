@@ -53,6 +53,9 @@ internal sealed record LocalJobOptions
     /// <summary>Complete checkpoints kept.</summary>
     public int KeepCheckpoints { get; init; } = 3;
 
+    /// <summary>Also checkpoint when this many minutes have passed since the last one (0: by steps only).</summary>
+    public double CheckpointMinutes { get; init; }
+
     /// <summary>Run the silos as `bam-silo` processes with Redis membership instead of in this process.</summary>
     public bool Processes { get; init; }
 

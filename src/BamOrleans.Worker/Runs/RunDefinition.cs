@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using BamOrleans.Checkpoints;
 using BamOrleans.Core.Training;
 
 namespace BamOrleans.Worker.Runs;
@@ -22,6 +24,19 @@ public sealed record RunDefinition(
     /// <summary>Slot 0 checkpoints the run every this many steps (0: never).</summary>
     public int CheckpointEverySteps { get; init; }
 
+    /// <summary>Slot 0 also checkpoints when this many minutes have passed since the last
+    /// checkpoint (0: not by time). Bounds the work a preemption can lose when steps are slow.</summary>
+    public double CheckpointEveryMinutes { get; init; }
+
+    /// <summary>The checkpoint policy these settings make.</summary>
+    [JsonIgnore]
+    public CheckpointPolicy CheckpointPolicy => new(CheckpointEverySteps,
+        CheckpointEveryMinutes > 0 ? TimeSpan.FromMinutes(CheckpointEveryMinutes) : null, KeepCheckpoints);
+
+    /// <summary>Whether the run checkpoints at all.</summary>
+    [JsonIgnore]
+    public bool Checkpoints => CheckpointEverySteps > 0 || CheckpointEveryMinutes > 0;
+
     /// <summary>Complete checkpoints kept in the store; older ones are pruned.</summary>
     public int KeepCheckpoints { get; init; } = 3;
 
@@ -37,6 +52,8 @@ public sealed record RunDefinition(
             problems.Add("normalizer: every standard deviation must be > 0.");
         if (CheckpointEverySteps < 0)
             problems.Add($"checkpointEverySteps = {CheckpointEverySteps}: must be ≥ 0 (0 turns checkpoints off).");
+        if (!(CheckpointEveryMinutes >= 0) || double.IsInfinity(CheckpointEveryMinutes))
+            problems.Add($"checkpointEveryMinutes = {CheckpointEveryMinutes}: must be a finite number ≥ 0 (0: not by time).");
         if (KeepCheckpoints < 1)
             problems.Add($"keepCheckpoints = {KeepCheckpoints}: keep at least 1, or a corrupt newest checkpoint leaves nothing to resume from.");
         if (string.IsNullOrWhiteSpace(Dataset.Path))

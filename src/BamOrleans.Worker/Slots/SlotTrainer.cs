@@ -66,6 +66,7 @@ internal sealed class SlotTrainer : IDisposable
     private string? _error;
     private long _generation;
     private long _lastCheckpointStep = -1; // NextStep of the last checkpoint written or resumed from
+    private DateTime _lastCheckpointUtc = DateTime.UtcNow;
     private double _lastLoss = double.NaN;
     // The parameters' checksum as of the last applied step: reported without taking the step lock.
     private ulong _checksum;
@@ -98,7 +99,7 @@ internal sealed class SlotTrainer : IDisposable
         _optimizer = OptimizerFactory.Create(_config.Optimization.Optimizer, _model);
         _gradients = new GradientVector(_model);
         _definition = definition;
-        _checkpoints = definition.CheckpointEverySteps > 0 ? checkpoints : null;
+        _checkpoints = definition.Checkpoints ? checkpoints : null;
         if (resumeFrom is not null)
         {
             resumeFrom.RestoreInto(_model, _teacher, _optimizer);
@@ -332,8 +333,10 @@ internal sealed class SlotTrainer : IDisposable
     private double Checkpoint(long step, bool evenIfNotDue = false)
     {
         var nextStep = step + 1;
-        if (_checkpoints is null || (!evenIfNotDue && nextStep % _definition.CheckpointEverySteps != 0)) return 0;
+        if (_checkpoints is null || nextStep == _lastCheckpointStep) return 0;
+        if (!evenIfNotDue && !_definition.CheckpointPolicy.Due(nextStep, _lastCheckpointUtc, DateTime.UtcNow)) return 0;
         _lastCheckpointStep = nextStep;
+        _lastCheckpointUtc = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var positions = Wait(_pool.PositionsAfter(step));
         var snapshot = CheckpointSnapshot.Take(nextStep, (int)(nextStep / _stepsPerEpoch), _model, _teacher, _optimizer,

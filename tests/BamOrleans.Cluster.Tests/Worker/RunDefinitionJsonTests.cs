@@ -1,3 +1,4 @@
+using BamOrleans.Checkpoints;
 using BamOrleans.Core.Augmentation;
 using BamOrleans.Core.Objective;
 using BamOrleans.Core.Training;
@@ -59,5 +60,21 @@ public sealed class RunDefinitionJsonTests
         var e = Assert.Throws<InvalidConfigurationException>(() => RunDefinitionJson.FromSettings(RunDefinitionJson.ToSettings(bad)));
         Assert.Contains(e.Problems, p => p.Contains("dataShards"));
         Assert.Contains(e.Problems, p => p.Contains("globalBatch"));
+    }
+
+    [Fact]
+    public void Checkpoint_settings_are_checked_and_make_the_policy()
+    {
+        var timed = Definition() with { CheckpointEveryMinutes = 2.5, CheckpointEverySteps = 0 };
+        Assert.True(timed.Checkpoints);
+        Assert.Equal(new CheckpointPolicy(0, TimeSpan.FromMinutes(2.5), 3), timed.CheckpointPolicy);
+        Assert.Equal(2.5, RunDefinitionJson.FromSettings(RunDefinitionJson.ToSettings(timed)).CheckpointEveryMinutes);
+        Assert.False((Definition() with { CheckpointEverySteps = 0 }).Checkpoints);
+
+        var bad = Definition() with { CheckpointEveryMinutes = -1, CheckpointEverySteps = -2, KeepCheckpoints = 0 };
+        var problems = bad.Validate();
+        Assert.Contains(problems, p => p.StartsWith("checkpointEveryMinutes = -1"));
+        Assert.Contains(problems, p => p.StartsWith("checkpointEverySteps = -2"));
+        Assert.Contains(problems, p => p.StartsWith("keepCheckpoints = 0"));
     }
 }
