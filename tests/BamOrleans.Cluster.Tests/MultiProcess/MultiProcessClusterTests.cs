@@ -95,7 +95,7 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
         finally
         {
             // Stop everything first, assert after: one failure must not leave the other processes running.
-            await StopClient(client);
+            await StopClient(client, output);
             var leftBehind = started.Where(p => !p.KillAndWait(TimeSpan.FromSeconds(10))).Select(p => $"{p.Name} (pid {p.Id})").ToList();
             foreach (var process in started) output.WriteLine(process.Tail(passed ? 8 : 60));
             redis?.Dispose();
@@ -108,7 +108,9 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
         }
     }
 
-    private async Task StopClient(IHost? client)
+    /// <summary>Stops and disposes a test's client; a failure to stop is reported, not thrown, so
+    /// the caller goes on to kill its processes.</summary>
+    internal static async Task StopClient(IHost? client, ITestOutputHelper output)
     {
         if (client is null) return;
         try

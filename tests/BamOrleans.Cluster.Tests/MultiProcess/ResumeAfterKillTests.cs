@@ -76,7 +76,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper output)
             // Every node lost at once: SIGKILL, no drain, no flush.
             foreach (var silo in first) silo.Kill();
             foreach (var silo in first) Assert.True(silo.KillAndWait(TimeSpan.FromSeconds(10)), $"{silo.Name} did not die");
-            await StopClient(client);
+            await MultiProcessClusterTests.StopClient(client, output);
             client = null;
             output.WriteLine($"killed both silos after {doneAtKill}+ steps");
 
@@ -111,7 +111,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper output)
         finally
         {
             // Stop everything first, assert after: one failure must not leave the other processes running.
-            await StopClient(client);
+            await MultiProcessClusterTests.StopClient(client, output);
             var leftBehind = started.Where(p => !p.KillAndWait(TimeSpan.FromSeconds(10))).Select(p => $"{p.Name} (pid {p.Id})").ToList();
             foreach (var process in started) output.WriteLine(process.Tail(passed ? 5 : 60));
             redis?.Dispose();
@@ -133,23 +133,5 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper output)
             CheckpointEverySteps = 2,
             KeepCheckpoints = 2,
         };
-    }
-
-    private async Task StopClient(IHost? client)
-    {
-        if (client is null) return;
-        try
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await client.StopAsync(stop.Token);
-        }
-        catch (Exception e)
-        {
-            output.WriteLine($"client stop: {e.GetType().Name}: {e.Message}");
-        }
-        finally
-        {
-            client.Dispose();
-        }
     }
 }
