@@ -13,6 +13,9 @@ namespace BamOrleans.Grains.Training;
 /// <param name="Phases">Where this slot's time went.</param>
 /// <param name="LearningRate">The learning rate applied.</param>
 /// <param name="Traffic">Bytes of tensor data this slot sent and received in the step.</param>
+/// <param name="StepSamples">Every slot's samples of the step, in slot order (slot 0's batch,
+/// then slot 1's, …), as the barrier delivered them: what the step consumed as a whole, known to
+/// every replica that applied it.</param>
 [GenerateSerializer, Immutable, Alias("bam.SlotStepRecord")]
 public sealed record SlotStepRecord(
     [property: Id(0)] long Step,
@@ -26,7 +29,8 @@ public sealed record SlotStepRecord(
     [property: Id(8)] int[] Samples,
     [property: Id(9)] StepPhases Phases,
     [property: Id(10)] double LearningRate,
-    [property: Id(11)] StepTraffic Traffic);
+    [property: Id(11)] StepTraffic Traffic,
+    [property: Id(12)] int[] StepSamples);
 
 /// <summary>Bytes of tensor data (float32 elements; message headers not counted) one slot moved in
 /// one step, by exchange. The floor each way is its V·B·D rows.</summary>

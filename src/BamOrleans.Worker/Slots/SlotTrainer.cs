@@ -267,7 +267,7 @@ internal sealed class SlotTrainer : IDisposable
         if (gradientBytes < 0) return false;
         var averageSeconds = Lap();
 
-        var report = new SlotStepReport(share.Loss, _checksum);
+        var report = new SlotStepReport(share.Loss, _checksum, draw.Indices);
         var submitted = Wait(_run.SubmitStepResult(stamp, SlotId, report.ToPayload()));
         if (submitted.Refusal is { } submitRefusal)
         {
@@ -280,7 +280,7 @@ internal sealed class SlotTrainer : IDisposable
         if (outcome.Status != StepWaitStatus.Completed || outcome.Result is null) return false;
         var barrierSeconds = Lap();
 
-        var loss = CheckReplicas(outcome.Result, report);
+        var (loss, stepSamples) = CheckReplicas(outcome.Result, report);
         var skipped = !double.IsFinite(loss);
         var lr = _schedules.LearningRate(stamp.Step);
         if (skipped)
@@ -309,7 +309,7 @@ internal sealed class SlotTrainer : IDisposable
             columnBytesUp, columnBytesDown, gradientBytes, gradientBytes, upload.Rows.Bytes);
         lock (_history)
             _history.Add(new SlotStepRecord(stamp.Step, stamp.Generation, draw.Epoch, w, slots, loss, share.Loss, skipped,
-                draw.Indices, phases, lr, traffic));
+                draw.Indices, phases, lr, traffic, stepSamples));
         return true;
     }
 
@@ -367,11 +367,12 @@ internal sealed class SlotTrainer : IDisposable
         return vector.LongLength * sizeof(float);
     }
 
-    /// <summary>The step's loss (mean of the shares, in slot-id order); throws if any replica's
-    /// parameters differ from this one's.</summary>
-    private double CheckReplicas(StepResult result, SlotStepReport mine)
+    /// <summary>The step's loss (mean of the shares, in slot-id order) and its samples (every
+    /// slot's, in slot order); throws if any replica's parameters differ from this one's.</summary>
+    private (double Loss, int[] Samples) CheckReplicas(StepResult result, SlotStepReport mine)
     {
         double sum = 0;
+        var samples = new List<int>();
         foreach (var contribution in result.Contributions)
         {
             var theirs = SlotStepReport.FromPayload(contribution.Payload, contribution.SlotId);
@@ -379,8 +380,9 @@ internal sealed class SlotTrainer : IDisposable
                 throw new InvalidOperationException(
                     $"replica {contribution.SlotId} has parameter checksum {theirs.ParameterChecksum:x16} at step {result.Stamp.Step} but this one has {mine.ParameterChecksum:x16}: the replicas diverged; restart the run from its last checkpoint.");
             sum += theirs.LossShare;
+            samples.AddRange(theirs.Samples);
         }
-        return sum / result.Contributions.Count;
+        return (sum / result.Contributions.Count, samples.ToArray());
     }
 
     /// <summary>Calls an exchange until it completes; null when the step was superseded or refused.
