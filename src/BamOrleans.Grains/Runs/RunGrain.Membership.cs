@@ -92,7 +92,7 @@ internal sealed partial class RunGrain
             return new RunRecovery(RecoveryStatus.WaitingForSilos, $"run {RunId} has no active silo to resume on: start a bam-silo");
         if (usable < _plan.Silos && DateTime.UtcNow - _interruptedSince < options.RecoveryGrace && !await SurvivorsPresent())
             return new RunRecovery(RecoveryStatus.WaitingForSilos,
-                $"run {RunId} was laid out on {_plan.Silos} silos and {active} are active: it resumes when {_plan.Silos - active} more join, or on {usable} after {options.RecoveryGrace.TotalSeconds:F0} s");
+                $"run {RunId} was laid out on {_plan.Silos} silos and {active} are active: it resumes when {Math.Max(1, _plan.Silos - active)} more join, or on {usable} after {options.RecoveryGrace.TotalSeconds:F0} s");
         if (DateTime.UtcNow < _nextRecoveryAttempt)
             return new RunRecovery(RecoveryStatus.WaitingForSilos, $"run {RunId} failed to lay out a moment ago; it tries again shortly");
         RunLaunchResult result;
