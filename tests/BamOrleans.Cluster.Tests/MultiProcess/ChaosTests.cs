@@ -1,0 +1,84 @@
+using BamOrleans.Client;
+using BamOrleans.Cluster.Tests.Training;
+using BamOrleans.Tests.Shared;
+using BamOrleans.Tests.Shared.Chaos;
+using Serilog;
+using Xunit.Abstractions;
+
+namespace BamOrleans.Cluster.Tests.MultiProcess;
+
+/// <summary>
+/// Issue 5's chaos test: three real bam-silo processes on redis-server membership with a folder
+/// store train a run while a seeded preemption trace kills a non-leader (kill -9), evicts one
+/// (SIGTERM), kills the leader and then everything, starting replacements after each loss. The
+/// run must still reach its target with every epoch's samples consumed exactly once in the steps
+/// the model went through, no stale message mixed into any of them, identical replicas, and a loss
+/// curve within a stated band of the same run trained without faults on the same cluster.
+/// Every process started is killed by its own id at the end, pass or fail.
+/// </summary>
+[Collection(MultiProcessCollection.Name)]
+public sealed class ChaosTests(ITestOutputHelper output)
+{
+    private const int Silos = 3;
+    private const long Steps = 40;
+    private const int Seed = 5;
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(240);
+
+    /// <summary>Steps averaged at the end of both loss curves: one epoch.</summary>
+    private const int LossWindow = 8;
+
+    /// <summary>
+    /// How far apart the two curves' last-epoch mean losses may be, relative. Measured: see
+    /// <see cref="Chaos_trace"/>'s output and the README; the chaos run draws other batches after
+    /// its first loss, which alone moves this tiny run's loss by a few percent.
+    /// </summary>
+    private const double LossBand = 0.15;
+
+    [Fact]
+    public async Task Chaos_trace()
+    {
+        using var data = new TinyFashionMnist(trainCount: ChaosRunDefinition.DatasetSize, testCount: 10);
+        using var log = new LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(new LineSink(output.WriteLine)).CreateLogger();
+        var deadline = new ChaosDeadline(Budget);
+        var passed = false;
+        ChaosCluster? cluster = null;
+        try
+        {
+            cluster = await ChaosCluster.Start(Silos, deadline, log);
+            var driver = new ChaosDriver(cluster, deadline, log);
+            var definition = ChaosRunDefinition.For(data.Directory, Steps);
+            var trace = PreemptionTrace.Short(Seed, Silos);
+            var chaos = await driver.Run(definition, trace, $"chaos-{Guid.NewGuid():N}");
+            foreach (var outcome in chaos.Events) output.WriteLine(outcome.ToString());
+            output.WriteLine($"chaos run: {chaos.TargetSteps} steps in {chaos.Seconds:F1} s, {chaos.StepsRecomputed} step(s) recomputed, " +
+                             $"{chaos.FailedPolls} failed status polls");
+            Assert.True(chaos.Problems.Count == 0, string.Join("\n", chaos.Problems));
+            var ledger = chaos.LedgerProblems();
+            Assert.True(ledger.Count == 0, string.Join("\n", ledger));
+
+            // Replicas byte for byte, buffers included (the driver compared checksums).
+            var run = new ClusterRun(cluster.Client, chaos.RunId, log);
+            await run.Attach();
+            await SingleProcessReference.AssertReplicasIdentical(run, Steps);
+
+            // The same definition with no fault, on the same (restarted) three processes.
+            var faultFree = await driver.RunFaultFree(definition, $"fault-free-{Guid.NewGuid():N}");
+            Assert.True(faultFree.Problems.Count == 0, string.Join("\n", faultFree.Problems));
+            var loss = LossComparison.Of(chaos.Losses, faultFree.Losses, LossWindow);
+            output.WriteLine($"fault-free run: {faultFree.TargetSteps} steps in {faultFree.Seconds:F1} s; {loss}");
+            output.WriteLine($"goodput: {chaos.ImagesPerSecond:F1} useful images/s with faults, {faultFree.ImagesPerSecond:F1} without: " +
+                             $"{chaos.ImagesPerSecond / faultFree.ImagesPerSecond:P0}");
+            output.WriteLine("loss by step, with faults:    " + string.Join(" ", chaos.Losses.Select(l => l.ToString("F3"))));
+            output.WriteLine("loss by step, without faults: " + string.Join(" ", faultFree.Losses.Select(l => l.ToString("F3"))));
+            Assert.True(loss.RelativeDifference <= LossBand, $"{loss}: outside the {LossBand:P0} band");
+            passed = true;
+        }
+        finally
+        {
+            // Stop everything first, assert after: one failure must not leave the other processes running.
+            var leftBehind = cluster is null ? [] : await cluster.StopEverything();
+            if (cluster is not null) output.WriteLine(cluster.Logs(passed ? 5 : 80));
+            Assert.True(leftBehind.Count == 0, string.Join("\n", leftBehind));
+        }
+    }
+}

@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using BamOrleans.Client;
+using BamOrleans.Grains.Training;
+using BamOrleans.Worker.Runs;
+using Serilog;
+
+namespace BamOrleans.Tests.Shared.Chaos;
+
+/// <summary>
+/// Trains one run on a <see cref="ChaosCluster"/> while following a <see cref="PreemptionTrace"/>:
+/// fires each event once the run has gone the trace's steps past the previous one, waits (bounded)
+/// for its effect, times it, and keeps every slot's step records in a <see cref="StepLedger"/> for
+/// the checks. Also trains the same definition without faults, for the comparison.
+/// </summary>
+internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, ILogger log)
+{
+    /// <summary>The most one event may take to show its effect: membership declares a killed silo
+    /// dead in seconds, a restart of every silo takes the .NET start as well; generous for a loaded
+    /// 2-core machine, and still far below a hang.</summary>
+    private static readonly TimeSpan EffectLimit = TimeSpan.FromSeconds(90);
+
+    /// <summary>bam-silo's default --drain-seconds (25) and the .NET host's exit.</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(40);
+
+    private readonly ILogger _log = log.ForContext<ChaosDriver>();
+
+    /// <summary>An event fired whose effect has not been waited for yet.</summary>
+    private sealed record Fired(EventOutcome Outcome, IReadOnlyList<ChaosSilo> Silos, IReadOnlyList<string> VictimSlots);
+
+    /// <summary>Launches <paramref name="definition"/> on every live silo and follows <paramref name="trace"/> to the run's end.</summary>
+    public async Task<ChaosRunResult> Run(RunDefinition definition, PreemptionTrace trace, string runId)
+    {
+        var target = definition.Config.Steps;
+        var clock = Stopwatch.StartNew();
+        var run = new ClusterRun(cluster.Client, runId, log);
+        await run.Launch(definition, ChaosRunDefinition.DatasetSize, slotsPerSilo: 1);
+        var planned = cluster.Live.Count;
+        _log.Information("Run {RunId:l}: {Steps} steps on {Silos} silos, trace {Trace:l}", runId, target, planned, trace.ToString());
+
+        var ledger = new StepLedger();
+        var outcomes = new List<EventOutcome>();
+        var lost = new List<LostSlot>();
+        var problems = new List<string>();
+        await using var monitor = new RunMonitor(cluster, runId, clock, log);
+        await using var collector = new LedgerCollector(cluster, monitor, ledger, log);
+        string Describe() => $"{RunMonitor.Describe(monitor.Latest)}\n{cluster.Logs()}";
+
+        long baseline = 0;
+        var unsettled = new List<Fired>();
+        for (var i = 0; i < trace.Events.Count; i++)
+        {
+            var next = trace.Events[i];
+            if (next.AfterSteps > 0)
+            {
+                var at = Math.Min(target, baseline + next.AfterSteps);
+                await monitor.WaitFor($"{at} completed steps, to fire event #{i} ({next})", o => Check(collector, o) && o.Completed >= at, deadline, describe: () => cluster.Logs());
+                if (at >= target)
+                {
+                    problems.Add($"the run reached its {target} steps before event #{i} ({next}): lengthen the run or shorten the trace");
+                    break;
+                }
+            }
+            var fired = await Fire(i, next, monitor, collector, lost, planned);
+            outcomes.Add(fired.Outcome);
+            unsettled.Add(fired);
+            // An event due at once (the restart after the loss of everything) fires before the
+            // previous one's effect is awaited: that effect needs it.
+            if (i + 1 < trace.Events.Count && trace.Events[i + 1].AfterSteps == 0) continue;
+            foreach (var pending in unsettled) await Settle(pending, monitor, collector, lost, problems, planned, Describe);
+            unsettled.Clear();
+            baseline = monitor.Latest!.Completed;
+        }
+        foreach (var pending in unsettled) await Settle(pending, monitor, collector, lost, problems, planned, Describe);
+
+        var finished = await monitor.WaitFor($"the run to complete its {target} steps", o => Check(collector, o) && o.Completed >= target, deadline, describe: () => cluster.Logs());
+        run = new ClusterRun(cluster.Client, runId, log);
+        await run.Attach();
+        await run.WaitUntilDone(target, budget: null, cancellation: deadline.Token());
+        await collector.CollectNow(); // every replica has applied the last step now
+        var reports = await run.Reports();
+        problems.AddRange(ReplicaProblems(reports, target));
+        for (var i = 0; i + 1 < outcomes.Count; i++)
+            if (outcomes[i] is { Category: LossCategory.KillAll, RecoverySeconds: { } r } all && outcomes[i + 1].Category == LossCategory.Replacement)
+                all.SinceRestartSeconds = all.AtSeconds + r - outcomes[i + 1].AtSeconds;
+        foreach (var outcome in outcomes.Where(o => o.Event.Kills))
+        {
+            outcome.CompletedBefore = Math.Max(outcome.CompletedBefore, ledger.CompletedThrough(outcome.GenerationBefore));
+            if (outcome.GenerationAfter is { } after && ledger.FirstStepBetween(outcome.GenerationBefore, after) is { } first)
+                outcome.ContinuedFrom = first;
+        }
+        return new ChaosRunResult(runId, trace, target, planned, outcomes, ledger, lost, finished.Seconds, problems, reports, monitor.FailedPolls);
+    }
+
+    /// <summary>The same definition on the live silos with nothing happening: the reference for
+    /// goodput and for the loss curve.</summary>
+    public async Task<FaultFreeResult> RunFaultFree(RunDefinition definition, string runId)
+    {
+        var target = definition.Config.Steps;
+        var clock = Stopwatch.StartNew();
+        var run = new ClusterRun(cluster.Client, runId, log);
+        await run.Launch(definition, ChaosRunDefinition.DatasetSize, slotsPerSilo: 1);
+        await using var monitor = new RunMonitor(cluster, runId, clock, log);
+        var finished = await monitor.WaitFor($"the fault-free run to complete its {target} steps", o => o.Completed >= target, deadline,
+            describe: () => cluster.Logs());
+        await run.WaitUntilDone(target, budget: null, cancellation: deadline.Token());
+        var history = await run.History(0, 0);
+        var reports = await run.Reports();
+        return new FaultFreeResult(runId, target, run.SlotKeys.Count, finished.Seconds,
+            history.OrderBy(r => r.Step).Select(r => r.Loss).ToList(), ReplicaProblems(reports, target).ToList());
+    }
+
+    private async Task<Fired> Fire(int index, PreemptionEvent next, RunMonitor monitor, LedgerCollector collector, List<LostSlot> lost, int planned)
+    {
+        if (next.Kind == ChaosEventKind.StartReplacement)
+        {
+            var at = monitor.Latest;
+            var outcome0 = new EventOutcome(index, next, LossCategory.Replacement, [], 0, at?.Generation ?? -1);
+            var started = Enumerable.Range(0, next.Count).Select(_ => cluster.StartSilo()).ToList();
+            var outcome = outcome0 with { Silos = started.Select(s => s.Process.Name).ToList(), AtSeconds = Seconds(monitor) };
+            if (!cluster.HasClient) await cluster.Connect(deadline);
+            _log.Information("Fired {Outcome:l}", outcome.ToString());
+            return new Fired(outcome, started, []);
+        }
+
+        var leader = await Leader();
+        var live = cluster.Live;
+        var (victims, category) = next.Kind switch
+        {
+            ChaosEventKind.Kill9 => (Pick(live.Where(s => s != leader).ToList(), next.Pick), LossCategory.Kill9),
+            ChaosEventKind.KillLeader => ([leader], LossCategory.Kill9Leader),
+            ChaosEventKind.Terminate => (Pick(live, next.Pick), LossCategory.Sigterm),
+            ChaosEventKind.KillAll => (live, LossCategory.KillAll),
+            _ => throw new ArgumentOutOfRangeException(nameof(next), next.Kind, "unknown event"),
+        };
+        // Read the victims' histories at the last moment: what they applied dies with them.
+        await collector.CollectNow();
+        var before = await monitor.Fresh();
+        var ports = victims.Select(v => v.SiloPort).ToHashSet();
+        var victimSlots = before.Status.Slots.Where(s => ports.Contains(s.Value.Endpoint.Port)).Select(s => s.Key).ToList();
+        var fired = new EventOutcome(index, next, category, victims.Select(v => v.Process.Name + (v == leader ? " (leader)" : "")).ToList(),
+            Seconds(monitor), before.Generation) { CompletedBefore = before.Completed };
+        foreach (var victim in victims)
+        {
+            if (next.Kind == ChaosEventKind.Terminate) cluster.Terminate(victim);
+            else cluster.Kill(victim);
+        }
+        // A step may complete in the instant between the status read and the kill: one more step.
+        if (next.Kind != ChaosEventKind.Terminate) lost.AddRange(victimSlots.Select(k => new LostSlot(k, before.Completed + 1)));
+        if (next.Kind == ChaosEventKind.KillAll) await cluster.Disconnect(); // no gateway is left
+        _log.Information("Fired {Outcome:l}; slots lost: {Slots}", fired.ToString(), victimSlots);
+        return new Fired(fired, victims, victimSlots);
+    }
+
+    private async Task Settle(Fired fired, RunMonitor monitor, LedgerCollector collector, List<LostSlot> lost, List<string> problems, int planned,
+        Func<string> describe)
+    {
+        var outcome = fired.Outcome;
+        try
+        {
+            if (outcome.Category == LossCategory.Replacement) await SettleReplacement(fired, monitor, collector, planned, describe);
+            else await SettleLoss(fired, monitor, collector, lost, problems, describe);
+        }
+        catch (Exception e) when (e is TimeoutException or ChaosAbortException)
+        {
+            problems.Add($"event #{outcome.Index} ({outcome.Event}): {e.Message}");
+            throw;
+        }
+        _log.Information("Settled {Outcome:l}", outcome.ToString());
+    }
+
+    /// <summary>A loss is over when the run has completed a step in a newer generation without the
+    /// victims' slots. A SIGTERM'd silo must also have left by itself within its drain deadline.</summary>
+    private async Task SettleLoss(Fired fired, RunMonitor monitor, LedgerCollector collector, List<LostSlot> lost, List<string> problems, Func<string> describe)
+    {
+        var outcome = fired.Outcome;
+        var victimSlots = fired.VictimSlots.ToHashSet();
+        RunMonitor.Observation? resumed = null, stepped = null;
+        await deadline.Until($"the run to complete a step after event #{outcome.Index} ({outcome.Event})", () =>
+        {
+            if (monitor.Latest is { } latest) Check(collector, latest);
+            var changes = monitor.ChangesSince(outcome.AtSeconds);
+            resumed = changes.FirstOrDefault(c => c.Generation > outcome.GenerationBefore && !c.Status.Slots.Keys.Any(victimSlots.Contains));
+            stepped = resumed is null ? null : changes.FirstOrDefault(c => c.Seconds >= resumed.Seconds && c.Completed > resumed.Completed);
+            return Task.FromResult(stepped is not null);
+        }, describe, interval: TimeSpan.FromMilliseconds(20), limit: EffectLimit);
+        outcome.RecoverySeconds = stepped!.Seconds - outcome.AtSeconds;
+        outcome.ContinuedFrom = resumed!.Completed;
+        outcome.GenerationAfter = stepped.Generation;
+
+        if (outcome.Category == LossCategory.Sigterm)
+        {
+            var victim = fired.Silos[0];
+            var exited = await Task.Run(() => victim.Process.WaitForExit(DrainLimit));
+            if (exited)
+            {
+                outcome.DrainSeconds = Seconds(monitor) - outcome.AtSeconds;
+                outcome.ExitCode = victim.Process.ExitCode;
+                if (outcome.ExitCode != 0) problems.Add($"{victim} exited with code {outcome.ExitCode} after SIGTERM, not 0");
+            }
+            else
+            {
+                problems.Add($"{victim} still ran {DrainLimit.TotalSeconds:F0} s after SIGTERM: killed");
+                cluster.Kill(victim);
+            }
+            // It applied steps while it drained: until its exit it may hold records no one else read.
+            var completedAtExit = monitor.Latest?.Completed ?? outcome.CompletedBefore;
+            lost.AddRange(fired.VictimSlots.Select(k => new LostSlot(k, completedAtExit + 1)));
+        }
+    }
+
+    /// <summary>A replacement has joined when the run has slots on it and has completed a step with
+    /// them (up to the silos the run was planned on: beyond that a new silo stays idle).</summary>
+    private async Task SettleReplacement(Fired fired, RunMonitor monitor, LedgerCollector collector, int planned, Func<string> describe)
+    {
+        var outcome = fired.Outcome;
+        var joining = fired.Silos.Take(Math.Max(0, planned - (cluster.Live.Count - fired.Silos.Count))).Select(s => s.SiloPort).ToHashSet();
+        RunMonitor.Observation? joined = null, stepped = null;
+        await deadline.Until($"{joining.Count} new silo(s) to train in the run after event #{outcome.Index} ({outcome.Event})", () =>
+        {
+            if (monitor.Latest is { } latest) Check(collector, latest);
+            var changes = monitor.ChangesSince(outcome.AtSeconds);
+            joined = changes.FirstOrDefault(c => joining.All(p => c.Status.Slots.Values.Any(a => a.Endpoint.Port == p)));
+            stepped = joined is null ? null : changes.FirstOrDefault(c => c.Seconds >= joined.Seconds && c.Completed > joined.Completed);
+            return Task.FromResult(stepped is not null);
+        }, describe, interval: TimeSpan.FromMilliseconds(20), limit: EffectLimit);
+        outcome.RecoverySeconds = stepped!.Seconds - outcome.AtSeconds;
+        outcome.GenerationAfter = stepped.Generation;
+    }
+
+    /// <summary>Throws (ending every wait at once) when the run or one of its slots failed: no
+    /// amount of waiting brings a failed run back. Returns true otherwise, to sit in conditions.</summary>
+    private static bool Check(LedgerCollector collector, RunMonitor.Observation seen)
+    {
+        if (seen.Status.Status == BamOrleans.Grains.Runs.RunStatus.Failed)
+            throw new ChaosAbortException($"the run failed: {seen.Status.FailureReason}");
+        if (collector.Failure is { } failure) throw new ChaosAbortException(failure);
+        return true;
+    }
+
+    private async Task<ChaosSilo> Leader()
+    {
+        ChaosSilo? leader = null;
+        await deadline.Until("the leader", async () => (leader = await cluster.Leader()) is not null, () => cluster.Logs(), limit: TimeSpan.FromSeconds(30));
+        return leader!;
+    }
+
+    private static List<ChaosSilo> Pick(IReadOnlyList<ChaosSilo> candidates, int pick) =>
+        candidates.Count == 0 ? throw new InvalidOperationException("no silo to pick a victim from") : [candidates[pick % candidates.Count]];
+
+    private static double Seconds(RunMonitor monitor) => monitor.Clock.Elapsed.TotalSeconds;
+
+    /// <summary>Every replica at the target step with the same parameters (checksums of the
+    /// student's bytes; the test also compares the exported tensors).</summary>
+    private static IEnumerable<string> ReplicaProblems(IReadOnlyList<SlotReport> reports, long target)
+    {
+        foreach (var report in reports.Where(r => r.CompletedSteps != target))
+            yield return $"{report.SlotId} applied {report.CompletedSteps} steps, not {target}";
+        if (reports.Select(r => r.ParameterChecksum).Distinct().Count() > 1)
+            yield return $"replicas differ: checksums {string.Join(", ", reports.Select(r => $"{r.SlotId}={r.ParameterChecksum:x16}"))}";
+    }
+}
