@@ -22,17 +22,12 @@ public sealed class ChaosTests(ITestOutputHelper output)
     private const int Silos = 3;
     private const long Steps = 40;
     private const int Seed = 5;
+    /// <summary>Generous for a loaded 2-core machine; see the output for the time taken.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(240);
 
-    /// <summary>Steps averaged at the end of both loss curves: one epoch.</summary>
+    /// <summary>Steps averaged at the end of both loss curves: one epoch. The band is
+    /// <see cref="LossComparison.Band"/>, where its measurement is described.</summary>
     private const int LossWindow = 8;
-
-    /// <summary>
-    /// How far apart the two curves' last-epoch mean losses may be, relative. Measured: see
-    /// <see cref="Chaos_trace"/>'s output and the README; the chaos run draws other batches after
-    /// its first loss, which alone moves this tiny run's loss by a few percent.
-    /// </summary>
-    private const double LossBand = 0.15;
 
     [Fact]
     public async Task Chaos_trace()
@@ -64,13 +59,13 @@ public sealed class ChaosTests(ITestOutputHelper output)
             // The same definition with no fault, on the same (restarted) three processes.
             var faultFree = await driver.RunFaultFree(definition, $"fault-free-{Guid.NewGuid():N}");
             Assert.True(faultFree.Problems.Count == 0, string.Join("\n", faultFree.Problems));
-            var loss = LossComparison.Of(chaos.Losses, faultFree.Losses, LossWindow);
+            var loss = LossComparison.Of(chaos.Losses, faultFree.Losses, LossWindow, chaos.StepsBeforeFirstLoss);
             output.WriteLine($"fault-free run: {faultFree.TargetSteps} steps in {faultFree.Seconds:F1} s; {loss}");
             output.WriteLine($"goodput: {chaos.ImagesPerSecond:F1} useful images/s with faults, {faultFree.ImagesPerSecond:F1} without: " +
                              $"{chaos.ImagesPerSecond / faultFree.ImagesPerSecond:P0}");
             output.WriteLine("loss by step, with faults:    " + string.Join(" ", chaos.Losses.Select(l => l.ToString("F3"))));
             output.WriteLine("loss by step, without faults: " + string.Join(" ", faultFree.Losses.Select(l => l.ToString("F3"))));
-            Assert.True(loss.RelativeDifference <= LossBand, $"{loss}: outside the {LossBand:P0} band");
+            Assert.True(loss.WithinBand, loss.ToString());
             passed = true;
         }
         finally

@@ -93,12 +93,13 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
 
     /// <summary>The same definition on the live silos with nothing happening: the reference for
     /// goodput and for the loss curve.</summary>
-    public async Task<FaultFreeResult> RunFaultFree(RunDefinition definition, string runId)
+    /// <param name="siloLimit">Train on only the first this-many silos (how the band of the loss comparison was measured).</param>
+    public async Task<FaultFreeResult> RunFaultFree(RunDefinition definition, string runId, int? siloLimit = null)
     {
         var target = definition.Config.Steps;
         var clock = Stopwatch.StartNew();
         var run = new ClusterRun(cluster.Client, runId, log);
-        await run.Launch(definition, ChaosRunDefinition.DatasetSize, slotsPerSilo: 1);
+        await run.Launch(definition, ChaosRunDefinition.DatasetSize, slotsPerSilo: 1, siloLimit);
         await using var monitor = new RunMonitor(cluster, runId, clock, log);
         var finished = await monitor.WaitFor($"the fault-free run to complete its {target} steps", o => o.Completed >= target, deadline,
             describe: () => cluster.Logs());
@@ -117,7 +118,14 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             var outcome0 = new EventOutcome(index, next, LossCategory.Replacement, [], 0, at?.Generation ?? -1);
             var started = Enumerable.Range(0, next.Count).Select(_ => cluster.StartSilo()).ToList();
             var outcome = outcome0 with { Silos = started.Select(s => s.Process.Name).ToList(), AtSeconds = Seconds(monitor) };
-            if (!cluster.HasClient) await cluster.Connect(deadline);
+            if (!cluster.HasClient)
+            {
+                // After the loss of everything: a client started before a gateway is up waits out
+                // its own connection timeout, so wait for the silos to say they are up.
+                await deadline.Until("the restarted silos to be up", () => Task.FromResult(started.All(s => s.Process.Printed(" up: cluster "))),
+                    () => cluster.Logs(), limit: EffectLimit);
+                await cluster.Connect(deadline);
+            }
             _log.Information("Fired {Outcome:l}", outcome.ToString());
             return new Fired(outcome, started, []);
         }
@@ -175,17 +183,23 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
         var outcome = fired.Outcome;
         var victimSlots = fired.VictimSlots.ToHashSet();
         RunMonitor.Observation? resumed = null, stepped = null;
+        (double Seconds, long Generation)? read = null;
         await deadline.Until($"the run to complete a step after event #{outcome.Index} ({outcome.Event})", () =>
         {
             if (monitor.Latest is { } latest) Check(collector, latest);
+            // Seen in the status polls: the first view of a newer generation without the victims,
+            // then the first step completed after it.
             var changes = monitor.ChangesSince(outcome.AtSeconds);
             resumed = changes.FirstOrDefault(c => c.Generation > outcome.GenerationBefore && !c.Status.Slots.Keys.Any(victimSlots.Contains));
             stepped = resumed is null ? null : changes.FirstOrDefault(c => c.Seconds >= resumed.Seconds && c.Completed > resumed.Completed);
-            return Task.FromResult(stepped is not null);
-        }, describe, interval: TimeSpan.FromMilliseconds(20), limit: EffectLimit);
-        outcome.RecoverySeconds = stepped!.Seconds - outcome.AtSeconds;
-        outcome.ContinuedFrom = resumed!.Completed;
-        outcome.GenerationAfter = stepped.Generation;
+            // Or read from a slot: a step of a newer generation, when the polls missed the moment.
+            read = collector.Ledger.FirstSeenAfter(outcome.GenerationBefore);
+            return Task.FromResult(stepped is not null || read is not null);
+        }, () => Changes(monitor, outcome) + "\n" + describe(), interval: TimeSpan.FromMilliseconds(20), limit: EffectLimit);
+        var at = Math.Min(stepped?.Seconds ?? double.MaxValue, read?.Seconds ?? double.MaxValue);
+        outcome.RecoverySeconds = at - outcome.AtSeconds;
+        outcome.ContinuedFrom = resumed?.Completed;
+        outcome.GenerationAfter = stepped?.Generation ?? read!.Value.Generation;
 
         if (outcome.Category == LossCategory.Sigterm)
         {
@@ -222,10 +236,16 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             joined = changes.FirstOrDefault(c => joining.All(p => c.Status.Slots.Values.Any(a => a.Endpoint.Port == p)));
             stepped = joined is null ? null : changes.FirstOrDefault(c => c.Seconds >= joined.Seconds && c.Completed > joined.Completed);
             return Task.FromResult(stepped is not null);
-        }, describe, interval: TimeSpan.FromMilliseconds(20), limit: EffectLimit);
+        }, () => Changes(monitor, outcome) + "\n" + describe(), interval: TimeSpan.FromMilliseconds(20), limit: EffectLimit);
         outcome.RecoverySeconds = stepped!.Seconds - outcome.AtSeconds;
         outcome.GenerationAfter = stepped.Generation;
     }
+
+    /// <summary>The run's changes since an event, one line each, for a failure message.</summary>
+    private static string Changes(RunMonitor monitor, EventOutcome outcome) =>
+        $"changes since event #{outcome.Index}:\n  " + string.Join("\n  ", monitor.ChangesSince(outcome.AtSeconds).TakeLast(40).Select(c =>
+            $"{c.Seconds:F2} s {c.Status.Status} steps {c.Completed} generation {c.Generation} slots {c.Status.Slots.Count} " +
+            $"[{string.Join(",", c.Status.Slots.Values.Select(a => a.Endpoint.Port))}]"));
 
     /// <summary>Throws (ending every wait at once) when the run or one of its slots failed: no
     /// amount of waiting brings a failed run back. Returns true otherwise, to sit in conditions.</summary>

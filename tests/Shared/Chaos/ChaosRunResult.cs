@@ -37,6 +37,10 @@ internal sealed record ChaosRunResult(
     public IReadOnlyList<string> LedgerProblems() =>
         LedgerChecks.Problems(Ledger, TargetSteps, ChaosRunDefinition.DatasetSize, ChaosRunDefinition.GlobalBatch, Lost);
 
+    /// <summary>Steps the run went through before its first loss (which the fault-free run shares).</summary>
+    public int StepsBeforeFirstLoss =>
+        (int)(Events.FirstOrDefault(e => e.Event.Kills) is { } first ? Math.Min(first.ContinuedFrom ?? first.CompletedBefore, first.CompletedBefore) : TargetSteps);
+
     /// <summary>The final lineage's global loss, by step.</summary>
     public IReadOnlyList<double> Losses => Ledger.FinalLineage().Select(s => s.Loss).ToList();
 }

@@ -63,7 +63,8 @@ internal sealed record EventOutcome(
     public long? GenerationAfter { get; set; }
 
     public override string ToString() =>
-        $"#{Index} {Category} [{string.Join(", ", Silos)}] at {AtSeconds:F1} s (generation {GenerationBefore}, {CompletedBefore} steps done): " +
+        $"#{Index} {Category} [{string.Join(", ", Silos)}] at {AtSeconds:F1} s" +
+        (Category == LossCategory.Replacement ? ": " : $" (generation {GenerationBefore}, {CompletedBefore} steps done): ") +
         (RecoverySeconds is { } r ? $"{(Category == LossCategory.Replacement ? "joined" : "next step")} after {r:F2} s" : "effect not seen (yet)") +
         (ContinuedFrom is { } c ? $", went on from step {c}, {StepsLost} step(s) lost" : "") +
         (DrainSeconds is { } d ? $", drained and exited ({ExitCode}) after {d:F2} s" : Category == LossCategory.Sigterm ? ", did not exit by itself" : "") +

@@ -84,7 +84,7 @@ internal sealed class LedgerCollector : IAsyncDisposable
                 var from = Math.Max(0, Ledger.LastStepRead(s.Key) - Overlap);
                 var slot = _cluster.Client.GetGrain<IWorkerSlotGrain>(s.Key);
                 var report = slot.GetReport().WaitAsync(CallLimit);
-                Ledger.Add(s.Key, await slot.GetHistory(from).WaitAsync(CallLimit));
+                Ledger.Add(s.Key, await slot.GetHistory(from).WaitAsync(CallLimit), _monitor.Clock.Elapsed.TotalSeconds);
                 if (await report is { State: SlotState.Failed } failed) _failed[s.Key] = failed.Error ?? "no reason given";
             }
             catch (Exception e)

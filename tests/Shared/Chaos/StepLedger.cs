@@ -20,13 +20,15 @@ internal sealed class StepLedger
 {
     private readonly ConcurrentDictionary<(string Slot, long Step, long Generation), SlotStepRecord> _records = new();
     private readonly ConcurrentDictionary<string, long> _lastRead = new();
+    private readonly ConcurrentDictionary<(long Step, long Generation), double> _firstSeen = new();
 
-    /// <summary>Adds a slot's history as read now.</summary>
-    public void Add(string slotKey, IEnumerable<SlotStepRecord> history)
+    /// <summary>Adds a slot's history as read at <paramref name="seenAt"/> seconds on the run's clock.</summary>
+    public void Add(string slotKey, IEnumerable<SlotStepRecord> history, double seenAt = 0)
     {
         foreach (var record in history)
         {
             _records.TryAdd((slotKey, record.Step, record.Generation), record);
+            _firstSeen.TryAdd((record.Step, record.Generation), seenAt);
             _lastRead.AddOrUpdate(slotKey, record.Step, (_, last) => Math.Max(last, record.Step));
         }
     }
@@ -50,6 +52,12 @@ internal sealed class StepLedger
     /// where the run went on from after a loss; null when none was recorded.</summary>
     public long? FirstStepBetween(long after, long upTo) =>
         _records.Keys.Where(k => k.Generation > after && k.Generation <= upTo).Select(k => (long?)k.Step).Min();
+
+    /// <summary>When a step completed in a generation newer than <paramref name="generation"/> was
+    /// first read, and that generation; null when none was. (A read every 250 ms: a bound on when
+    /// the run went on, for when no status poll saw it, e.g. while no client was connected.)</summary>
+    public (double Seconds, long Generation)? FirstSeenAfter(long generation) =>
+        _firstSeen.Where(f => f.Key.Generation > generation).OrderBy(f => f.Value).Select(f => ((double, long)?)(f.Value, f.Key.Generation)).FirstOrDefault();
 
     /// <summary>The final lineage: for every step, the records of its highest generation, in slot order.</summary>
     public IReadOnlyList<LineageStep> FinalLineage()
