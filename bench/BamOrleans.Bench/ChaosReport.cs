@@ -6,8 +6,10 @@ namespace BamOrleans.Bench;
 /// <summary>One kind of loss over the trace.</summary>
 /// <param name="Recovery">Seconds from the loss to the next completed step.</param>
 /// <param name="StepsLost">Steps recomputed per loss.</param>
-/// <param name="Extra">SIGTERM: seconds until the process left by itself; loss of all: seconds from the restart to the next step.</param>
-internal sealed record LossFigures(LossCategory Category, int Count, Summary? Recovery, Summary? StepsLost, Summary? Extra);
+/// <param name="Extra">SIGTERM: seconds until the process left by itself; zombie: from SIGCONT until it
+/// stopped itself; loss of all: seconds from the restart to the next step.</param>
+/// <param name="Refused">Stale step messages the run refused around these losses.</param>
+internal sealed record LossFigures(LossCategory Category, int Count, Summary? Recovery, Summary? StepsLost, Summary? Extra, long Refused);
 
 /// <summary>The <c>chaos</c> mode's figures, table and JSON.</summary>
 internal sealed record ChaosReport(
@@ -27,13 +29,14 @@ internal sealed record ChaosReport(
     public static ChaosReport Of(ChaosBenchArguments args, ChaosRunResult chaos, FaultFreeResult faultFree)
     {
         static Summary? Of(IEnumerable<double> values) => values.ToList() is { Count: > 0 } list ? Summary.Of(list) : null;
-        var losses = new[] { LossCategory.Kill9, LossCategory.Kill9Leader, LossCategory.Sigterm, LossCategory.KillAll }.Select(category =>
+        var losses = new[] { LossCategory.Kill9, LossCategory.Kill9Leader, LossCategory.Sigterm, LossCategory.Zombie, LossCategory.KillAll }.Select(category =>
         {
             var events = chaos.Events.Where(e => e.Category == category).ToList();
             return new LossFigures(category, events.Count,
                 Of(events.Where(e => e.RecoverySeconds is not null).Select(e => e.RecoverySeconds!.Value)),
                 Of(events.Where(e => e.ContinuedFrom is not null).Select(e => (double)e.StepsLost)),
-                Of(events.Select(e => category == LossCategory.Sigterm ? e.DrainSeconds : e.SinceRestartSeconds).OfType<double>()));
+                Of(events.Select(e => category == LossCategory.KillAll ? e.SinceRestartSeconds : e.ExitSeconds).OfType<double>()),
+                events.Sum(e => e.Refused ?? 0));
         }).ToList();
         var join = Of(chaos.Events.Where(e => e.Category == LossCategory.Replacement && e.RecoverySeconds is not null
                                               // the restart after the loss of all is counted with that loss
@@ -51,11 +54,11 @@ internal sealed record ChaosReport(
         Console.WriteLine();
         foreach (var e in chaos.Events) Console.WriteLine(e);
         Console.WriteLine();
-        Console.WriteLine("| loss | count | kill → next completed step, median | worst | steps recomputed, median | worst | drain (SIGTERM) / restart → step (all), median |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| loss | count | loss → next completed step, median | worst | steps recomputed, median | worst | exit (SIGTERM: drain; zombie: after SIGCONT) / restart → step (all), median | stale messages refused |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var l in r.Losses)
-            Console.WriteLine($"| {Name(l.Category)} | {l.Count} | {S(l.Recovery?.Median)} | {S(l.Recovery?.Worst)} | {N(l.StepsLost?.Median)} | {N(l.StepsLost?.Worst)} | {S(l.Extra?.Median)} |");
-        Console.WriteLine($"| replacement silo: start → trained a step | {(r.Join?.Samples.Count ?? 0)} | {S(r.Join?.Median)} | {S(r.Join?.Worst)} | | | |");
+            Console.WriteLine($"| {Name(l.Category)} | {l.Count} | {S(l.Recovery?.Median)} | {S(l.Recovery?.Worst)} | {N(l.StepsLost?.Median)} | {N(l.StepsLost?.Worst)} | {S(l.Extra?.Median)} | {l.Refused} |");
+        Console.WriteLine($"| replacement silo: start → trained a step | {(r.Join?.Samples.Count ?? 0)} | {S(r.Join?.Median)} | {S(r.Join?.Worst)} | | | | |");
         Console.WriteLine();
         Console.WriteLine($"{r.Args.Steps} steps: {r.ChaosSeconds:F1} s with the trace, {r.FaultFreeSeconds:F1} s without; " +
                           $"goodput {r.Goodput:P0} (useful images/s with failures ÷ without); {r.StepsRecomputed} step(s) computed and thrown away");
@@ -72,6 +75,7 @@ internal sealed record ChaosReport(
         LossCategory.Kill9Leader => "kill -9 of the leader",
         LossCategory.Sigterm => "SIGTERM (eviction notice)",
         LossCategory.KillAll => "kill -9 of every silo, restart",
+        LossCategory.Zombie => "zombie (SIGSTOP until dead, SIGCONT)",
         _ => category.ToString(),
     };
 
@@ -94,7 +98,8 @@ internal sealed record ChaosReport(
             stepsLostMedian = l.StepsLost?.Median,
             stepsLostWorst = l.StepsLost?.Worst,
             stepsLostTotal = l.StepsLost?.Samples.Sum(),
-            drainOrRestartMedianSeconds = l.Extra?.Median,
+            exitOrRestartMedianSeconds = l.Extra?.Median,
+            refused = l.Refused,
         }),
         replacementJoinMedianSeconds = Join?.Median,
         replacementJoinWorstSeconds = Join?.Worst,
@@ -116,7 +121,8 @@ internal sealed record ChaosReport(
             e.ContinuedFrom,
             e.StepsLost,
             e.RecoverySeconds,
-            e.DrainSeconds,
+            e.ExitSeconds,
+            e.Refused,
             e.ExitCode,
             e.SinceRestartSeconds,
         }),

@@ -58,4 +58,11 @@ public sealed class ChaosTraceTests
         }
         Assert.True(trace.MinimumSteps >= 3 * losses);
     }
+
+    [Fact]
+    public void Long_trace_draws_every_kind_of_loss_zombies_included_over_enough_losses()
+    {
+        var kinds = PreemptionTrace.Long(seed: 7, losses: 20).Events.Where(e => e.Kills).Select(e => e.Kind).ToHashSet();
+        Assert.Equal(Enum.GetValues<ChaosEventKind>().Where(k => k != ChaosEventKind.StartReplacement).ToHashSet(), kinds);
+    }
 }

@@ -154,6 +154,15 @@ internal sealed class ChaosCluster : IAsyncDisposable
         _log.Information("Sent SIGTERM to {Silo:l}", silo.ToString());
     }
 
+    /// <summary>SIGSTOP: the silo stalls with its sockets open until <see cref="ChildProcess.Resume"/>
+    /// (a zombie once membership has declared it dead). Not live meanwhile: nothing calls it.</summary>
+    public void Freeze(ChaosSilo silo)
+    {
+        silo.StoppedBy = "SIGSTOP";
+        silo.Process.Suspend();
+        _log.Information("Froze {Silo:l} (SIGSTOP)", silo.ToString());
+    }
+
     /// <summary>The last output lines of every process started, for failure messages.</summary>
     public string Logs(int lines = 30) =>
         string.Join('\n', (_redis is null ? [] : new[] { _redis.Process.Tail(Math.Min(lines, 10)) })

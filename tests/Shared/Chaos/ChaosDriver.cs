@@ -138,6 +138,7 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             ChaosEventKind.KillLeader => ([leader], LossCategory.Kill9Leader),
             ChaosEventKind.Terminate => (Pick(live, next.Pick), LossCategory.Sigterm),
             ChaosEventKind.KillAll => (live, LossCategory.KillAll),
+            ChaosEventKind.Zombie => (Pick(live.Where(s => s != leader).ToList(), next.Pick), LossCategory.Zombie),
             _ => throw new ArgumentOutOfRangeException(nameof(next), next.Kind, "unknown event"),
         };
         // Read the victims' histories at the last moment: what they applied dies with them.
@@ -146,10 +147,11 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
         var ports = victims.Select(v => v.SiloPort).ToHashSet();
         var victimSlots = before.Status.Slots.Where(s => ports.Contains(s.Value.Endpoint.Port)).Select(s => s.Key).ToList();
         var fired = new EventOutcome(index, next, category, victims.Select(v => v.Process.Name + (v == leader ? " (leader)" : "")).ToList(),
-            Seconds(monitor), before.Generation) { CompletedBefore = before.Completed };
+            Seconds(monitor), before.Generation) { CompletedBefore = before.Completed, Refused = -before.Status.TotalRefusals };
         foreach (var victim in victims)
         {
             if (next.Kind == ChaosEventKind.Terminate) cluster.Terminate(victim);
+            else if (next.Kind == ChaosEventKind.Zombie) cluster.Freeze(victim);
             else cluster.Kill(victim);
         }
         // A step may complete in the instant between the status read and the kill: one more step.
@@ -196,18 +198,38 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             read = collector.Ledger.FirstSeenAfter(outcome.GenerationBefore);
             return Task.FromResult(stepped is not null || read is not null);
         }, () => Changes(monitor, outcome) + "\n" + describe(), interval: TimeSpan.FromMilliseconds(20), limit: EffectLimit);
+        outcome.Refused = monitor.Latest is { } now && outcome.Refused is { } negativeBefore ? Math.Max(0, now.Status.TotalRefusals + negativeBefore) : null;
         var at = Math.Min(stepped?.Seconds ?? double.MaxValue, read?.Seconds ?? double.MaxValue);
         outcome.RecoverySeconds = at - outcome.AtSeconds;
         outcome.ContinuedFrom = resumed?.Completed;
         outcome.GenerationAfter = stepped?.Generation ?? read!.Value.Generation;
 
+        if (outcome.Category == LossCategory.Zombie)
+        {
+            // The run went on without it: let it wake with its step in flight. Its messages carry
+            // an old generation; Orleans tells it that it was declared dead, and it stops itself.
+            var zombie = fired.Silos[0];
+            var wokeAt = Seconds(monitor);
+            zombie.Process.Resume();
+            var exited = await Task.Run(() => zombie.Process.WaitForExit(DrainLimit));
+            if (exited)
+            {
+                outcome.ExitSeconds = Seconds(monitor) - wokeAt;
+                outcome.ExitCode = zombie.Process.ExitCode;
+            }
+            else
+            {
+                problems.Add($"{zombie}, declared dead, still ran {DrainLimit.TotalSeconds:F0} s after SIGCONT: killed");
+                cluster.Kill(zombie);
+            }
+        }
         if (outcome.Category == LossCategory.Sigterm)
         {
             var victim = fired.Silos[0];
             var exited = await Task.Run(() => victim.Process.WaitForExit(DrainLimit));
             if (exited)
             {
-                outcome.DrainSeconds = Seconds(monitor) - outcome.AtSeconds;
+                outcome.ExitSeconds = Seconds(monitor) - outcome.AtSeconds;
                 outcome.ExitCode = victim.Process.ExitCode;
                 if (outcome.ExitCode != 0) problems.Add($"{victim} exited with code {outcome.ExitCode} after SIGTERM, not 0");
             }

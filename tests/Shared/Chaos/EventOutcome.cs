@@ -15,6 +15,9 @@ internal enum LossCategory
     /// <summary>kill -9 of every silo, then a restart.</summary>
     KillAll,
 
+    /// <summary>A silo frozen (SIGSTOP) until declared dead, then let go (SIGCONT).</summary>
+    Zombie,
+
     /// <summary>Not a loss: silos started.</summary>
     Replacement,
 }
@@ -50,11 +53,16 @@ internal sealed record EventOutcome(
     /// <summary>Steps completed before the loss that were computed again after it.</summary>
     public long StepsLost => ContinuedFrom is { } from ? Math.Max(0, CompletedBefore - from) : 0;
 
-    /// <summary>SIGTERM: seconds until the process exited by itself; null if it did not (it was then killed).</summary>
-    public double? DrainSeconds { get; set; }
+    /// <summary>SIGTERM: seconds from the signal until the process left by itself; zombie: from
+    /// SIGCONT until it stopped itself. Null if it did not (it was then killed).</summary>
+    public double? ExitSeconds { get; set; }
 
-    /// <summary>SIGTERM: the exit code of the drained process.</summary>
+    /// <summary>The exit code of a process that left by itself.</summary>
     public int? ExitCode { get; set; }
+
+    /// <summary>Step messages the run refused (stale generation or step) from the event until its
+    /// effect was seen: stale messages kept out.</summary>
+    public long? Refused { get; set; }
 
     /// <summary>The loss of all: seconds from the restart of the silos to the next completed step.</summary>
     public double? SinceRestartSeconds { get; set; }
@@ -67,7 +75,9 @@ internal sealed record EventOutcome(
         (Category == LossCategory.Replacement ? ": " : $" (generation {GenerationBefore}, {CompletedBefore} steps done): ") +
         (RecoverySeconds is { } r ? $"{(Category == LossCategory.Replacement ? "joined" : "next step")} after {r:F2} s" : "effect not seen (yet)") +
         (ContinuedFrom is { } c ? $", went on from step {c}, {StepsLost} step(s) lost" : "") +
-        (DrainSeconds is { } d ? $", drained and exited ({ExitCode}) after {d:F2} s" : Category == LossCategory.Sigterm ? ", did not exit by itself" : "") +
+        (ExitSeconds is { } d ? $", {(Category == LossCategory.Zombie ? "woke and stopped itself" : "drained and exited")} ({ExitCode}) after {d:F2} s"
+            : Category is LossCategory.Sigterm or LossCategory.Zombie ? ", did not exit by itself" : "") +
+        (Refused is > 0 ? $", {Refused} stale message(s) refused" : "") +
         (SinceRestartSeconds is { } s ? $", {s:F2} s after the restart" : "") +
         (GenerationAfter is { } g ? $", generation {g}" : "");
 }

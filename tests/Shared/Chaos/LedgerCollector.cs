@@ -76,8 +76,9 @@ internal sealed class LedgerCollector : IAsyncDisposable
                 if (_cluster.Silos.FirstOrDefault(s => s.SiloPort == address.Endpoint.Port) is { } silo)
                     _slotSilos[key] = silo;
         }
-        // A SIGTERM'd silo keeps applying steps while it drains: read its slots until its process is gone.
-        var reads = SlotSilos.Where(s => !s.Value.Process.HasExited && s.Value.StoppedBy != "SIGKILL").Select(async s =>
+        // A SIGTERM'd silo keeps applying steps while it drains: read its slots until its process is
+        // gone. Never a killed or frozen one: the call would hang or activate an empty slot elsewhere.
+        var reads = SlotSilos.Where(s => !s.Value.Process.HasExited && s.Value.StoppedBy is null or "SIGTERM").Select(async s =>
         {
             try
             {

@@ -18,6 +18,11 @@ internal enum ChaosEventKind
 
     /// <summary>New silo processes (fresh ports) on the same cluster id and store.</summary>
     StartReplacement,
+
+    /// <summary>SIGSTOP of a silo that is not the leader until the run has gone on without it, then
+    /// SIGCONT: a node that stalled, was declared dead, and comes back with stale messages in flight.
+    /// Its stale reports must be refused, and Orleans makes a silo declared dead stop itself.</summary>
+    Zombie,
 }
 
 /// <summary>One event of a trace.</summary>
@@ -37,7 +42,7 @@ internal sealed record PreemptionEvent(ChaosEventKind Kind, int AfterSteps, int 
     public override string ToString() => Kind switch
     {
         ChaosEventKind.StartReplacement => $"+{AfterSteps} steps: start {Count} silo{(Count == 1 ? "" : "s")}",
-        ChaosEventKind.Kill9 or ChaosEventKind.Terminate => $"+{AfterSteps} steps: {Kind} (pick {Pick})",
+        ChaosEventKind.Kill9 or ChaosEventKind.Terminate or ChaosEventKind.Zombie => $"+{AfterSteps} steps: {Kind} (pick {Pick})",
         _ => $"+{AfterSteps} steps: {Kind}",
     };
 }

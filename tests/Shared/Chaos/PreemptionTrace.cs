@@ -34,7 +34,7 @@ internal sealed record PreemptionTrace(int Seed, IReadOnlyList<PreemptionEvent> 
 
     /// <summary>
     /// The bench trace: <paramref name="losses"/> losses drawn by the seed (kill -9 of a non-leader
-    /// most often, then SIGTERM, then the leader; every seventh loss is of everything), each
+    /// most often, then SIGTERM, the leader and a zombie; every seventh loss is of everything), each
     /// followed by a replacement so the cluster keeps <paramref name="silos"/> silos between
     /// losses. The first losses are one of each kind, so even a short bench measures every kind.
     /// </summary>
@@ -51,9 +51,10 @@ internal sealed record PreemptionTrace(int Seed, IReadOnlyList<PreemptionEvent> 
                 : (i + 1) % 7 == 0 ? ChaosEventKind.KillAll
                 : random.Next(10) switch
                 {
-                    < 5 => ChaosEventKind.Kill9,
-                    < 8 => ChaosEventKind.Terminate,
-                    _ => ChaosEventKind.KillLeader,
+                    < 4 => ChaosEventKind.Kill9,
+                    < 6 => ChaosEventKind.Terminate,
+                    < 8 => ChaosEventKind.KillLeader,
+                    _ => ChaosEventKind.Zombie,
                 };
             events.Add(new PreemptionEvent(kind, 3 + random.Next(4), Pick: random.Next(1000)));
             events.Add(kind == ChaosEventKind.KillAll
