@@ -86,10 +86,21 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
         while (true)
         {
             await Task.Delay(Poll, cancellation);
-            var status = await Run.GetStatus();
+            RunStatusSnapshot status;
+            IReadOnlyList<SlotReport> reports;
+            try
+            {
+                status = await Run.GetStatus();
+                reports = await Reports();
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // The leader silo (where the run lives) was lost: the run comes back on the next one.
+                _log.Warning("Run {RunId} does not answer ({Reason}); asking again", RunId, e.Message);
+                continue;
+            }
             if (status.Status == RunStatus.Failed)
                 throw new InvalidOperationException($"run {RunId} failed: {status.FailureReason}");
-            var reports = await Reports();
             if (reports.FirstOrDefault(r => r.State == SlotState.Failed) is { } failed)
             {
                 await Run.Fail($"slot {failed.SlotId}: {failed.Error}");
@@ -141,8 +152,18 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
     /// <summary>The run grain's status snapshot.</summary>
     public Task<RunStatusSnapshot> Status() => Run.GetStatus();
 
-    public async Task<IReadOnlyList<SlotReport>> Reports() =>
-        await Task.WhenAll(SlotKeys.Select(k => client.GetGrain<IWorkerSlotGrain>(k).GetReport()));
+    /// <summary>The reports of the run's slots now (the run's membership changes as silos come and
+    /// go; <see cref="SlotKeys"/> follows it). A slot whose silo does not answer is left out.</summary>
+    public async Task<IReadOnlyList<SlotReport>> Reports()
+    {
+        await Attach();
+        var reports = await Task.WhenAll(SlotKeys.Select(async k =>
+        {
+            try { return await client.GetGrain<IWorkerSlotGrain>(k).GetReport(); }
+            catch (Exception e) when (e is OrleansException or TimeoutException) { return null; }
+        }));
+        return reports.OfType<SlotReport>().ToList();
+    }
 
     /// <summary>The steps as slot <paramref name="slot"/> (index into <see cref="SlotKeys"/>) saw them.</summary>
     public Task<IReadOnlyList<SlotStepRecord>> History(int slot = 0, long fromStep = 0) =>

@@ -17,11 +17,9 @@ namespace BamOrleans.Silo;
 /// <summary>Builds the generic host of one silo: Serilog, Orleans with the chosen membership, the grains.</summary>
 public static class BamSiloHost
 {
-    /// <summary>
-    /// Time the host gives the silo to stop on SIGTERM. A spot preemption notice gives about 30 s;
-    /// the silo must have left the cluster before the VM goes, so stay under it.
-    /// </summary>
-    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
+    /// <summary>What Orleans needs after the drain to leave the cluster cleanly (deactivations,
+    /// the membership table's update). The host's shutdown timeout is the drain plus this.</summary>
+    public static readonly TimeSpan LeaveTime = TimeSpan.FromSeconds(5);
 
     /// <summary>Builds (does not start) the silo host. <paramref name="logger"/> becomes its only log sink.</summary>
     /// <param name="options">Endpoints and membership.</param>
@@ -37,19 +35,22 @@ public static class BamSiloHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(logger, dispose: false);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainDeadline + LeaveTime);
 
         builder.UseOrleans(silo =>
         {
             ConfigureClustering(silo, options);
             silo.Configure<ClusterMembershipOptions>(TrainingClusterMembership.Apply);
             silo.AddBamPlacement();
+#pragma warning disable ORLEANSEXP003
+            silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
             // Runs (status, generation, plan) persist where their checkpoints go, so a restarted
             // cluster finds them; without a store they live as long as the cluster does.
             if (store is not null) silo.AddBlobGrainStorage(RunStateStorage.Name, _ => store);
             else silo.AddMemoryGrainStorage(RunStateStorage.Name);
         });
-        builder.Services.AddBamWorker(datasets ?? new LocalDatasetProvider(), store, logger, options.RecoveryInterval);
+        builder.Services.AddBamWorker(datasets ?? new LocalDatasetProvider(), store, logger, options.Worker);
         // Registered after Orleans so it starts once the silo has joined.
         builder.Services.AddHostedService<MembershipViewLogger>();
         return builder.Build();

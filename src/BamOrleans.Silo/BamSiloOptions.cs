@@ -1,5 +1,7 @@
 using System.Net;
 using BamOrleans.Storage;
+using BamOrleans.Grains.Runs;
+using BamOrleans.Worker;
 using Serilog.Events;
 
 namespace BamOrleans.Silo;
@@ -56,9 +58,20 @@ public sealed record BamSiloOptions
     /// never on a command line, which other users of the machine can read).</summary>
     public const string StorageConnectionStringVariable = "BAM_STORAGE_CONNECTION_STRING";
 
-    /// <summary>How often the leader silo looks for runs that were running when their silos were
-    /// lost, to resume them (not on the command line: a test setting).</summary>
-    public TimeSpan RecoveryInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long the silo drains on SIGTERM (--drain-seconds): finish the step in flight,
+    /// checkpoint the boundary, hand its slots back. Under the eviction notice (Azure spot: ~30 s).</summary>
+    public TimeSpan DrainDeadline { get; init; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How long a run whose silos were all lost waits for as many silos as it had before
+    /// resuming on fewer (--recovery-grace-seconds).</summary>
+    public TimeSpan RecoveryGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The worker's timings from these options.</summary>
+    public BamWorkerOptions Worker => new()
+    {
+        DrainDeadline = DrainDeadline,
+        Membership = new RunMembershipOptions { RecoveryGrace = RecoveryGrace },
+    };
 
     /// <summary>Where the slots checkpoint; null: no checkpoints.</summary>
     public BlobStoreOptions? Store { get; init; }
@@ -91,6 +104,9 @@ public sealed record BamSiloOptions
             errors.Add("--redis must name the Redis server with --clustering redis");
         if (string.IsNullOrWhiteSpace(ClusterId)) errors.Add("--cluster-id must not be empty");
         if (TorchThreads is < 1) errors.Add($"--threads {TorchThreads}: must be ≥ 1");
+        if (DrainDeadline < TimeSpan.FromSeconds(1) || DrainDeadline > TimeSpan.FromMinutes(10))
+            errors.Add($"--drain-seconds {DrainDeadline.TotalSeconds}: must be between 1 and 600 (an eviction notice is about 30 s)");
+        if (RecoveryGrace < TimeSpan.Zero) errors.Add($"--recovery-grace-seconds {RecoveryGrace.TotalSeconds}: must be ≥ 0");
         if (Store is { Kind: BlobStoreKind.Folder, Container: not null })
             errors.Add("--store-folder and --store-container: choose one store");
         else if (Store is not null)

@@ -16,12 +16,14 @@ public sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<IHost> _silos;
     private readonly IHost _client;
+    private readonly Func<int, IHost> _buildSilo;
 
-    private LocalCluster(List<IHost> silos, IHost client, int primarySiloPort)
+    private LocalCluster(List<IHost> silos, IHost client, int primarySiloPort, Func<int, IHost> buildSilo)
     {
         _silos = silos;
         _client = client;
         PrimarySiloPort = primarySiloPort;
+        _buildSilo = buildSilo;
     }
 
     /// <summary>Silo port of the first silo, which holds the membership table (and, being the
@@ -30,6 +32,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public IClusterClient Client => _client.Services.GetRequiredService<IClusterClient>();
 
+    /// <summary>Silos started so far, including stopped ones (indices stay stable).</summary>
     public int SiloCount => _silos.Count;
 
     /// <param name="store">The blob store every silo checkpoints to (null: no checkpoints).</param>
@@ -39,21 +42,28 @@ public sealed class LocalCluster : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(siloCount, 1);
         var ports = LoopbackPorts.Take(2 * siloCount);
         var clusterId = $"local-{Guid.NewGuid():N}"[..14];
-        var options = Enumerable.Range(0, siloCount).Select(i => new BamSiloOptions
+        BamSiloOptions Options(int siloPort, int gatewayPort) => new()
         {
             Clustering = ClusteringMode.Localhost,
-            SiloPort = ports[2 * i],
-            GatewayPort = ports[2 * i + 1],
+            SiloPort = siloPort,
+            GatewayPort = gatewayPort,
             PrimarySiloPort = ports[0],
             ClusterId = clusterId,
-        }).ToList();
+        };
+        // Silos added later (replacements) get fresh ports and join through the primary.
+        IHost BuildSilo(int index)
+        {
+            var fresh = index < siloCount ? null : LoopbackPorts.Take(2);
+            var (siloPort, gatewayPort) = fresh is null ? (ports[2 * index], ports[2 * index + 1]) : (fresh[0], fresh[1]);
+            return BamSiloHost.Build(Options(siloPort, gatewayPort), log.ForContext("Silo", $"silo{index}"), datasets, store);
+        }
 
         var silos = new List<IHost>();
         try
         {
-            foreach (var (o, i) in options.Select((o, i) => (o, i)))
+            for (var i = 0; i < siloCount; i++)
             {
-                var host = BamSiloHost.Build(o, log.ForContext("Silo", $"silo{i}"), datasets, store);
+                var host = BuildSilo(i);
                 silos.Add(host);
                 // The primary first: the others join through the membership table it hosts.
                 if (i == 0) await host.StartAsync(cancellation);
@@ -64,10 +74,10 @@ public sealed class LocalCluster : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Services.AddSerilog(log, dispose: false);
             builder.UseOrleansClient(c => c.UseLocalhostClustering(
-                options.Select(o => o.GatewayPort).ToArray(), BamSiloOptions.DefaultServiceId, clusterId));
+                Enumerable.Range(0, siloCount).Select(i => ports[2 * i + 1]).ToArray(), BamSiloOptions.DefaultServiceId, clusterId));
             var client = builder.Build();
             await client.StartAsync(cancellation);
-            var cluster = new LocalCluster(silos, client, ports[0]);
+            var cluster = new LocalCluster(silos, client, ports[0], BuildSilo);
             await cluster.WaitForMembers(siloCount, cancellation);
             return cluster;
         }
@@ -86,11 +96,44 @@ public sealed class LocalCluster : IAsyncDisposable
             await Task.Delay(100, timeout.Token);
     }
 
+    /// <summary>Starts one more silo (a replacement node joining); returns its index.</summary>
+    public async Task<int> AddSilo(CancellationToken cancellation = default)
+    {
+        var index = _silos.Count;
+        var host = _buildSilo(index);
+        await host.StartAsync(cancellation);
+        _silos.Add(host);
+        return index;
+    }
+
+    /// <summary>Stops silo <paramref name="index"/> as SIGTERM does: it drains (its slots finish
+    /// the step, hand over at a checkpointed boundary) and leaves the cluster cleanly.</summary>
+    public Task StopSilo(int index) => StopQuietly(TakeSilo(index));
+
+    /// <summary>Stops silo <paramref name="index"/> without notice, as a kill -9 or a lost node:
+    /// nothing is drained or handed over, and the others learn of it from membership's probes.</summary>
+    public Task KillSilo(int index) => Kill(TakeSilo(index));
+
+    /// <summary>Every silo lost at once, without notice (the client stays).</summary>
+    public async Task KillAll()
+    {
+        var silos = _silos.Where(s => s is not null).ToList();
+        for (var i = 0; i < _silos.Count; i++) _silos[i] = null!;
+        await Task.WhenAll(silos.Select(Kill));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopQuietly(_client);
         // Secondaries before the primary, which holds the membership table.
-        foreach (var silo in Enumerable.Reverse(_silos)) await StopQuietly(silo);
+        foreach (var silo in Enumerable.Reverse(_silos).Where(s => s is not null)) await StopQuietly(silo);
+    }
+
+    private IHost TakeSilo(int index)
+    {
+        var silo = _silos[index] ?? throw new InvalidOperationException($"silo {index} was already stopped");
+        _silos[index] = null!;
+        return silo;
     }
 
     private static async Task StopQuietly(IHost host)
@@ -98,6 +141,15 @@ public sealed class LocalCluster : IAsyncDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try { await host.StopAsync(stop.Token); }
         catch (OperationCanceledException) { /* shutting down anyway */ }
+        host.Dispose();
+    }
+
+    /// <summary>An already-cancelled stop: Orleans stops without leaving the membership table,
+    /// and the slots stop where they are (no drain).</summary>
+    private static async Task Kill(IHost host)
+    {
+        try { await host.StopAsync(new CancellationToken(canceled: true)); }
+        catch (OperationCanceledException) { /* expected: that is the point */ }
         host.Dispose();
     }
 

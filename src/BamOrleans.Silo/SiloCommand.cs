@@ -42,8 +42,19 @@ public static class SiloCommand
             Description = $"checkpoints in this Azure Blob container; the connection string comes from ${BamSiloOptions.StorageConnectionStringVariable}, never the command line",
         };
 
+        var drain = new Option<double>("--drain-seconds")
+        {
+            Description = "on SIGTERM, seconds to finish the step, checkpoint and hand the slots back before leaving (under the eviction notice: Azure spot gives ~30 s)",
+            DefaultValueFactory = _ => defaults.DrainDeadline.TotalSeconds,
+        };
+        var grace = new Option<double>("--recovery-grace-seconds")
+        {
+            Description = "a run whose silos were all lost waits this long for as many silos as it had before resuming on fewer",
+            DefaultValueFactory = _ => defaults.RecoveryGrace.TotalSeconds,
+        };
+
         var root = new RootCommand("bam-silo — one Orleans silo of a BamOrleans training cluster");
-        foreach (var option in new Option[] { clustering, redis, siloPort, gatewayPort, primaryPort, clusterId, serviceId, advertise, logLevel, threads, storeFolder, storeContainer })
+        foreach (var option in new Option[] { clustering, redis, siloPort, gatewayPort, primaryPort, clusterId, serviceId, advertise, logLevel, threads, storeFolder, storeContainer, drain, grace })
             root.Options.Add(option);
         root.SetAction((parse, _) =>
         {
@@ -60,6 +71,8 @@ public static class SiloCommand
                 LogLevel = parse.GetValue(logLevel),
                 TorchThreads = parse.GetValue(threads),
                 Store = BamSiloOptions.StoreFrom(parse.GetValue(storeFolder), parse.GetValue(storeContainer)),
+                DrainDeadline = TimeSpan.FromSeconds(parse.GetValue(drain)),
+                RecoveryGrace = TimeSpan.FromSeconds(parse.GetValue(grace)),
             };
             var errors = options.Validate();
             if (errors.Count == 0) return run(options);

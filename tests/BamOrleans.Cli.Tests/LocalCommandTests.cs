@@ -3,16 +3,29 @@ using System.Text.Json;
 using BamOrleans.Cli.Commands;
 using BamOrleans.Silo.Processes;
 using BamOrleans.Tests.Shared;
+using Serilog;
+using Xunit.Abstractions;
 
 namespace BamOrleans.Cli.Tests;
 
 /// <summary>`bam local` end to end on a tiny idx folder: what it writes and what it refuses.</summary>
-public class LocalCommandTests
+public class LocalCommandTests(ITestOutputHelper testOutput)
 {
-    private static int Run(params string[] args)
+    /// <summary>Runs the command with its log in this test's output (shown when the test fails).</summary>
+    private int Run(params string[] args)
     {
         var root = new RootCommand { LocalCommand.Create() };
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null });
+        var previous = Log.Logger;
+        Log.Logger = new LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(new TestOutputSink(testOutput)).CreateLogger();
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null });
+        }
+        finally
+        {
+            (Log.Logger as IDisposable)?.Dispose();
+            Log.Logger = previous;
+        }
     }
 
     private static string NewOutputFolder() => Path.Combine(Path.GetTempPath(), "bam-out-" + Guid.NewGuid().ToString("N"));

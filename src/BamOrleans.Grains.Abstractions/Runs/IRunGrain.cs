@@ -42,11 +42,25 @@ public interface IRunGrain : IGrainWithStringKey
 
     /// <summary>
     /// Resumes, with its stored plan, a run that was running when its slots were lost (every silo
-    /// stopped or died): the same steps as <see cref="Launch"/>, called by the silos themselves.
+    /// stopped or died, or the leader it lived on): the same steps as <see cref="Launch"/>, called
+    /// by the silos themselves. It waits for as many silos as the plan had, except when live slots
+    /// of the run survive or a grace period has passed: then it resumes on the silos there are.
     /// Does nothing for a run that trains or was not running.
     /// </summary>
     [Alias("Recover")]
     Task<RunRecovery> Recover();
+
+    /// <summary>
+    /// <paramref name="silo"/> is leaving (an eviction notice, SIGTERM): the run holds at the next
+    /// step boundary, where slot 0 checkpoints it, while that silo's slots finish the step in
+    /// flight and then unregister. Once every leaving silo's slots are gone the run goes on with
+    /// the others, or, when the leaving silo is the one this run lives on (the leader), stays held
+    /// and Running in storage, for the next leader to lay it out again from that boundary: no step
+    /// is lost either way. A run with no other slots left waits to be resumed. Called by the
+    /// leaving silo, which waits for the boundary and its checkpoint (bounded by its deadline).
+    /// </summary>
+    [Alias("HoldForDeparture")]
+    Task<RunStatusSnapshot> HoldForDeparture(SiloAddress silo);
 
     /// <summary>
     /// Makes the run open at <paramref name="step"/> instead of 0: the run resumes from a

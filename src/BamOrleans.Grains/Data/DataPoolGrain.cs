@@ -1,3 +1,4 @@
+using BamOrleans.Grains.Placement;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Steps;
 using Microsoft.Extensions.Logging;
@@ -15,11 +16,13 @@ namespace BamOrleans.Grains.Data;
 /// can simply be retried. The grain is not reentrant, so draws are handled one at a time even across
 /// their shard calls.</para>
 /// <para>The committed ledger here is the pool's copy of the shards' committed positions plus the
-/// leases, which only the pool knows. State is in memory for now (persistence to the blob store
-/// comes later), so the grain is kept active: an idle collection would forget the leases and the
-/// epoch's progress, and samples would be drawn twice.</para>
+/// leases, which only the pool knows. State is in memory, so the grain is kept active (an idle
+/// collection would forget the leases and the epoch's progress), and it lives on the leader silo
+/// with its run and shards: losing another silo loses none of it, and losing the leader loses the
+/// run's coordination as a whole, which is then laid out again from the latest checkpoint (whose
+/// positions it holds).</para>
 /// </remarks>
-[CollectionAgeLimit(AlwaysActive = true)]
+[CollectionAgeLimit(AlwaysActive = true), LeaderPlacement]
 internal sealed class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDataPoolGrain
 {
     private readonly RefusalCounter _refusals = new();

@@ -1,3 +1,4 @@
+using BamOrleans.Grains.Placement;
 using Microsoft.Extensions.Logging;
 
 namespace BamOrleans.Grains.Data;
@@ -13,7 +14,7 @@ namespace BamOrleans.Grains.Data;
 /// (persistence to the blob store comes later), so the grain is kept active: an idle collection
 /// would silently reset the committed position and an epoch's samples would be drawn twice.
 /// </remarks>
-[CollectionAgeLimit(AlwaysActive = true)]
+[CollectionAgeLimit(AlwaysActive = true), LeaderPlacement]
 internal sealed class DataShardGrain(ILogger<DataShardGrain> logger) : Grain, IDataShardGrain
 {
     private DataPoolSettings? _settings;

@@ -9,8 +9,16 @@ namespace BamOrleans.Grains.Runs;
 /// </summary>
 public interface IRunResumePoints
 {
+    /// <summary>False when the silos have no blob store: no checkpoint can be written or read, so
+    /// a run cannot take in new silos mid-run (they would need one to start from).</summary>
+    bool IsAvailable { get; }
+
     /// <summary>The run's latest checkpoint whose checksums verify, or null when it has none.</summary>
     Task<RunResumePoint?> Latest(string runId);
+
+    /// <summary>Whether a committed checkpoint opens the run at <paramref name="nextStep"/> (a
+    /// listing; the reader that loads it verifies its checksums).</summary>
+    Task<bool> HasCheckpointAt(string runId, long nextStep);
 }
 
 /// <param name="NextStep">The first step not in the checkpoint: the run opens there.</param>
@@ -22,5 +30,9 @@ public sealed record RunResumePoint(long NextStep, DataPositions Positions, stri
 /// <summary>For silos without a blob store: no run has a checkpoint, every run starts at step 0.</summary>
 public sealed class NoResumePoints : IRunResumePoints
 {
+    public bool IsAvailable => false;
+
     public Task<RunResumePoint?> Latest(string runId) => Task.FromResult<RunResumePoint?>(null);
+
+    public Task<bool> HasCheckpointAt(string runId, long nextStep) => Task.FromResult(false);
 }

@@ -1,4 +1,5 @@
 using BamOrleans.Grains.Data;
+using BamOrleans.Grains.Placement;
 using BamOrleans.Grains.Steps;
 using BamOrleans.Grains.Training;
 using Microsoft.Extensions.Logging;
@@ -17,15 +18,19 @@ namespace BamOrleans.Grains.Runs;
 /// which runs interleaved with the other calls, never observes a half-applied change. Writes of
 /// the record are chained one after the other (<see cref="Persist"/>), because the slots a launch
 /// joins call back into this grain (call-chain reentrancy) and register while the launch awaits.</para>
-/// <para>A run read back from storage as Running has lost its slots (every silo stopped or died):
-/// it is <c>interrupted</c> and counts as paused until a launch or a recovery lays it out again from
-/// its latest checkpoint.</para>
+/// <para>A run read back from storage as Running has lost its slots (every silo stopped or died,
+/// or the leader silo it lived on): it is <c>interrupted</c> and counts as paused until a launch or
+/// a recovery lays it out again from its latest checkpoint. How it follows a changing cluster
+/// while it trains (silos lost, joining, handing over) is in RunGrain.Membership.cs.</para>
+/// <para>Placed on the leader silo with its data pool and batch aggregator, so losing any other
+/// silo costs the run only that silo's slots.</para>
 /// </remarks>
-[CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class RunGrain(
+[CollectionAgeLimit(AlwaysActive = true), LeaderPlacement]
+internal sealed partial class RunGrain(
     [PersistentState("run", RunStateStorage.Name)] IPersistentState<RunRecord> state,
     IRunResumePoints resumePoints,
     IClusterMembershipService membership,
+    RunMembershipOptions options,
     ILogger<RunGrain> logger) : Grain, IRunGrain
 {
     private readonly RefusalCounter _refusals = new();
@@ -36,6 +41,7 @@ internal sealed class RunGrain(
     private RunStatus _status = RunStatus.Created;
     private string? _failureReason;
     private bool _interrupted;
+    private DateTime _interruptedSince = DateTime.UtcNow;
     private long _completedSteps;
     private long? _openedAt;
     private StepResult? _lastCompleted;
@@ -65,6 +71,7 @@ internal sealed class RunGrain(
             logger.LogWarning("Run {RunId} was running when its slots were lost (generation {Generation}); it resumes from its latest checkpoint once laid out again",
                 RunId, record.Generation);
         }
+        StartWatchingMembership();
         return Task.CompletedTask;
     }
 
@@ -89,28 +96,15 @@ internal sealed class RunGrain(
         return await LayOut(plan, "launched");
     }
 
-    public async Task<RunRecovery> Recover()
-    {
-        if (!_interrupted || _roster.Count > 0) return new RunRecovery(RecoveryStatus.NotNeeded, $"run {RunId} is {_status}");
-        if (_plan is null || _settings is null)
-            return new RunRecovery(RecoveryStatus.NotNeeded, $"run {RunId} has no stored launch plan; launch it again from a client");
-        var active = RunSlotLayout.ActiveCount(membership.CurrentSnapshot);
-        if (active < _plan.Silos)
-            return new RunRecovery(RecoveryStatus.WaitingForSilos,
-                $"run {RunId} was laid out on {_plan.Silos} silos and {active} are active: it resumes when {_plan.Silos - active} more join");
-        var result = await LayOut(_plan, "recovered");
-        return new RunRecovery(RecoveryStatus.Resumed,
-            $"run {RunId} resumed at step {result.Status.Current.Step} on {result.SlotKeys.Count} slots");
-    }
-
     /// <summary>Opens the run at its latest checkpoint (if any), restores the data pool, joins
-    /// the plan's slots and starts. Only for a run with no slot registered.</summary>
-    private async Task<RunLaunchResult> LayOut(RunLaunchPlan plan, string how)
+    /// the slots of the first <paramref name="siloCount"/> active silos (the plan's by default)
+    /// and starts. Only for a run with no slot registered.</summary>
+    private async Task<RunLaunchResult> LayOut(RunLaunchPlan plan, string how, int? siloCount = null)
     {
         var settings = _settings!;
-        var silos = RunSlotLayout.ChooseSilos(plan, membership.CurrentSnapshot)
+        var silos = RunSlotLayout.ChooseSilos(siloCount ?? plan.Silos, membership.CurrentSnapshot)
                     ?? throw new InvalidOperationException(
-                        $"run {RunId} needs {plan.Silos} active silos and {RunSlotLayout.ActiveCount(membership.CurrentSnapshot)} are active: start more bam-silo processes, or launch on fewer silos.");
+                        $"run {RunId} needs {siloCount ?? plan.Silos} active silos and {RunSlotLayout.ActiveCount(membership.CurrentSnapshot)} are active: start more bam-silo processes, or launch on fewer silos.");
         var slotKeys = RunSlotLayout.SlotKeys(RunId, plan, silos);
 
         var resumeFrom = await resumePoints.Latest(RunId);
@@ -123,8 +117,17 @@ internal sealed class RunGrain(
         }
         var pool = GrainFactory.GetGrain<IDataPoolGrain>(RunId);
         await pool.Configure(plan.Pool);
-        if (resumeFrom is not null && (await pool.GetSnapshot()).CommittedStep < resumeFrom.Positions.AfterStep)
-            await pool.Restore(resumeFrom.Positions, slotKeys);
+        if (resumeFrom is not null)
+        {
+            // The pool lives on the leader with this grain, so it is fresh after a loss that
+            // interrupted the run. One that survived is ahead of the checkpoint only if every
+            // slot's silo died but the leader (holding no slot) did not; it then keeps its place.
+            var committed = (await pool.GetSnapshot()).CommittedStep;
+            if (committed < 0) await pool.Restore(resumeFrom.Positions, slotKeys);
+            else if (committed > resumeFrom.Positions.AfterStep)
+                logger.LogWarning("Run {RunId}: the data pool kept its place after step {Committed}, past the checkpoint's {AfterStep}: the samples in between are not redrawn this epoch",
+                    RunId, committed, resumeFrom.Positions.AfterStep);
+        }
 
         await JoinAll(slotKeys);
         _interrupted = false;
@@ -215,7 +218,9 @@ internal sealed class RunGrain(
         {
             logger.LogInformation("Run {RunId}: slot {SlotId} unregistered", RunId, slotId);
             OnMembershipChanged();
-            await Persist(statusChanged: false);
+            if (_roster.Count == 0) InterruptIfTraining($"its last slot {slotId} left");
+            await Persist(statusChanged: _interrupted);
+            await AfterSlotsLeft();
         }
         return Snapshot();
     }
@@ -227,7 +232,9 @@ internal sealed class RunGrain(
         {
             logger.LogWarning("Run {RunId}: silo {Silo} lost, removing its slots {SlotIds}", RunId, silo, removed);
             OnMembershipChanged();
-            await Persist(statusChanged: false);
+            if (_roster.Count == 0) InterruptIfTraining($"the last slots' silo {silo} was lost");
+            await Persist(statusChanged: _interrupted);
+            await AfterSlotsLeft();
         }
         return removed;
     }
@@ -244,6 +251,8 @@ internal sealed class RunGrain(
 
     public Task<RunStatusSnapshot> Pause()
     {
+        // A user's pause wins over a hold for a joining silo (that silo is tried again later).
+        CancelHold();
         if (_interrupted)
         {
             // Paused by a user while waiting to be recovered: stays paused, also after a restart.
@@ -361,9 +370,21 @@ internal sealed class RunGrain(
     {
         if (!RunLifecycle.Move(_status, target)) return Task.FromResult(Snapshot());
         logger.LogInformation("Run {RunId}: {From} -> {To}", RunId, _status, target);
+        var from = _status;
         _status = target;
         if (RunLifecycle.IsFinal(target))
+        {
+            CancelHold();
             ResolveWaiters(new StepWaitOutcome(StepWaitStatus.RunEnded, null, _barrier.Position));
+        }
+        else if (from == RunStatus.Running && target == RunStatus.Paused && _barrier.ReportedSlots.Count > 0)
+        {
+            // Paused between two slots' reports: the reported ones wait for a step that can no
+            // longer complete. The step restarts under a new generation when the run goes on, so
+            // their waits end now and nothing of the half-done attempt can be mixed in later.
+            _roster.Renew();
+            OnMembershipChanged();
+        }
         return PersistThenSnapshot(statusChanged: true);
     }
 
@@ -400,8 +421,9 @@ internal sealed class RunGrain(
             await GrainFactory.GetGrain<IRunCatalogGrain>(IRunCatalogGrain.Key).Record(RunId, record.Status);
     }
 
-    /// <summary>An interrupted run is still running as far as storage goes: it is to be resumed.</summary>
-    private RunStatus PersistedStatus => _interrupted ? RunStatus.Running : _status;
+    /// <summary>An interrupted run, or one held at a boundary for a new silo or a leader's
+    /// handover, is still running as far as storage goes: it is to be resumed.</summary>
+    private RunStatus PersistedStatus => _interrupted || _hold != RunHold.None ? RunStatus.Running : _status;
 
     private void ResolveWaiters(StepWaitOutcome outcome)
     {

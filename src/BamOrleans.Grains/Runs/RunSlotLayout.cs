@@ -6,12 +6,12 @@ namespace BamOrleans.Grains.Runs;
 /// <summary>Which slots a run's plan puts on which silos: the same rule for a launch and a recovery.</summary>
 internal static class RunSlotLayout
 {
-    /// <summary>The first <see cref="RunLaunchPlan.Silos"/> active silos in address order, or null when fewer are active.</summary>
-    public static IReadOnlyList<SiloAddress>? ChooseSilos(RunLaunchPlan plan, ClusterMembershipSnapshot membership)
+    /// <summary>The first <paramref name="count"/> active silos in address order, or null when fewer are active.</summary>
+    public static IReadOnlyList<SiloAddress>? ChooseSilos(int count, ClusterMembershipSnapshot membership)
     {
         var active = LeaderElection.ActiveSilos(membership).Distinct()
             .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToList();
-        return active.Count < plan.Silos ? null : active.Take(plan.Silos).ToList();
+        return active.Count < count ? null : active.Take(count).ToList();
     }
 
     /// <summary>Number of active silos in a view.</summary>

@@ -38,6 +38,10 @@ internal sealed class SlotRoster(long generation = 0)
         return true;
     }
 
+    /// <summary>Starts a new generation with the same slots: what was sent under the old one
+    /// becomes stale (a step abandoned half-way by a pause restarts cleanly).</summary>
+    public void Renew() => Generation++;
+
     /// <summary>Removes every slot on <paramref name="silo"/> with a single generation bump; returns their ids.</summary>
     public IReadOnlyList<string> RemoveSilo(SiloAddress silo)
     {

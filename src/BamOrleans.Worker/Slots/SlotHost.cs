@@ -11,8 +11,8 @@ namespace BamOrleans.Worker.Slots;
 
 /// <summary>
 /// This silo's worker slots: creates each slot's replica when its grain asks (from the run's
-/// latest checkpoint when the run resumes), keeps it in this process's memory, and stops them all
-/// — flushing their checkpoint uploads — when the silo stops.
+/// latest checkpoint when the run resumes or the slot joins mid-run), keeps it in this process's
+/// memory, and drains them when the silo is told to go (<see cref="Drain"/>).
 /// </summary>
 /// <param name="store">The blob store checkpoints go to and come from; null: no checkpoints.</param>
 public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IDatasetProvider datasets, IBlobStore? store, ILogger log)
@@ -27,8 +27,24 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
         await _joining.WaitAsync();
         try
         {
-            if (_slots.TryGetValue(slotId, out var existing)) return existing.Report();
             var run = grains.GetGrain<IRunGrain>(runId);
+            if (_slots.TryGetValue(slotId, out var existing))
+            {
+                // Laid out again (the leader was lost or handed over): a replica still following the
+                // run at its open step holds exactly the state to resume from, so it stays; one that
+                // is ahead, behind or stopped is replaced from the checkpoint the run opens at.
+                var open = (await run.GetStatus()).Current.Step;
+                if (existing.IsLive && existing.CompletedSteps == open)
+                {
+                    await run.RegisterSlot(slotId, silo.SiloAddress);
+                    log.Information("Slot {SlotId} rejoined run {RunId} at step {Step} with its live replica", slotId, runId, open);
+                    return existing.Report();
+                }
+                log.Information("Slot {SlotId} replaces its replica (at step {Had}) to rejoin run {RunId} at step {Step}",
+                    slotId, existing.CompletedSteps, runId, open);
+                _slots.TryRemove(slotId, out _);
+                await Task.Run(existing.Dispose);
+            }
             var settings = await run.GetSettings()
                            ?? throw new InvalidOperationException($"run {runId} has no settings: create it (bam CLI) before its slots join.");
             SlotTrainer trainer;
@@ -105,13 +121,87 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
             : throw new InvalidOperationException($"slot {slotId} is not running on {silo.SiloAddress}: call Join first (or the silo restarted and the slot's replica is gone).");
 
     /// <summary>
-    /// The silo is stopping (SIGTERM, end of a local run): every loop finishes or abandons its
-    /// step, and the checkpoint uploads already started complete, while Orleans still runs.
+    /// The silo was told to go (SIGTERM: an eviction notice, a scale-down) and has
+    /// <paramref name="deadline"/> to do it: for each run it trains, the run holds at the next
+    /// step boundary, this silo's slots finish the step in flight, the boundary is checkpointed,
+    /// and the slots unregister, handing their shard leases back to the pool and the run to the
+    /// other silos (or, if none is left, to the next start). Past the deadline's first part the
+    /// slots stop where they are, with an emergency checkpoint if they were the run's last.
+    /// Uploads already started are finished within what is left.
     /// </summary>
+    public async Task Drain(TimeSpan deadline)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Leave time at the end to stop, unregister and flush.
+        var holdBudget = deadline - TimeSpan.FromSeconds(Math.Min(5, deadline.TotalSeconds / 3));
+        var runs = _slots.Values.GroupBy(t => t.RunId).ToList();
+        await Task.WhenAll(runs.Select(run => DrainRun(run.Key, run.ToList(), holdBudget)));
+        var left = deadline - clock.Elapsed;
+        foreach (var writer in _writers.Values)
+        {
+            try { await writer.Flush().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)); }
+            catch (TimeoutException) { log.Warning("Checkpoint uploads still running at the drain deadline of {Deadline}; leaving without them", deadline); }
+            left = deadline - clock.Elapsed;
+        }
+        log.Information("Drained {Runs} run(s) in {Seconds:F1} s", runs.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    private async Task DrainRun(string runId, IReadOnlyList<SlotTrainer> trainers, TimeSpan holdBudget)
+    {
+        var run = grains.GetGrain<IRunGrain>(runId);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var boundaryCheckpointed = false;
+        bool lastHolder = false;
+        try
+        {
+            var status = await run.HoldForDeparture(silo.SiloAddress);
+            lastHolder = status.Slots.Count > 0 && status.Slots.Values.All(s => s.Equals(silo.SiloAddress));
+            while (clock.Elapsed < holdBudget && (status.Status == RunStatus.Running || status.Status == RunStatus.Paused))
+            {
+                if (status.Status == RunStatus.Paused && trainers.All(t => t.CompletedSteps == status.Current.Step || !t.IsLive))
+                {
+                    if (status.Current.Step == 0 || store is null
+                        || await RunCheckpoints.Reader(store, runId, log).ListCommitted() is var steps && steps.Contains(status.Current.Step))
+                    {
+                        boundaryCheckpointed = true;
+                        break;
+                    }
+                }
+                await Task.Delay(50);
+                status = await run.GetStatus();
+            }
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            log.Warning("Run {RunId} did not answer while this silo drained ({Reason}); its slots stop where they are", runId, e.Message);
+        }
+        await Task.WhenAll(trainers.Select(t => Task.Run(t.Stop)));
+        // The replicas are equal: one emergency checkpoint of any of them holds the run.
+        if (!boundaryCheckpointed && lastHolder)
+            foreach (var trainer in trainers)
+                if (trainer.CheckpointNow()) break;
+        foreach (var trainer in trainers)
+        {
+            try
+            {
+                await run.UnregisterSlot(trainer.SlotId);
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                log.Warning("Slot {SlotId} could not unregister from run {RunId} ({Reason}); membership will drop it", trainer.SlotId, runId, e.Message);
+            }
+            _slots.TryRemove(trainer.SlotId, out _);
+            trainer.Dispose();
+        }
+        log.Information("Slot(s) of run {RunId} left in {Seconds:F1} s ({How})", runId, clock.Elapsed.TotalSeconds,
+            boundaryCheckpointed ? "at a checkpointed step boundary" : lastHolder ? "with an emergency checkpoint" : "mid-step");
+    }
+
+    /// <summary>The silo stops without notice (its stop was cancelled: a crash or an abort): the
+    /// slots stop where they are, as if the process had died, and nothing is handed over.</summary>
     public async Task StopAll()
     {
         await Task.WhenAll(_slots.Values.Select(trainer => Task.Run(trainer.Stop)));
-        foreach (var writer in _writers.Values) await writer.Flush();
     }
 
     public void Dispose()

@@ -33,8 +33,14 @@ namespace BamOrleans.Worker.Slots;
 internal sealed class SlotTrainer : IDisposable
 {
     /// <summary>How long one call into an exchange waits for the other slots before the slot
-    /// re-checks that its step is still the run's open step. Below Orleans' response timeout.</summary>
-    private static readonly TimeSpan ExchangeWait = TimeSpan.FromSeconds(10);
+    /// re-checks that its step is still the run's open step: the most a slot waits on a step
+    /// abandoned when a silo was lost (the re-check sees the new generation). Below Orleans'
+    /// response timeout; a slow step only costs a cheap status read per wait.</summary>
+    private static readonly TimeSpan ExchangeWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the run may stay unreachable (its leader silo lost and not yet replaced)
+    /// before the slot gives up and reports itself failed.</summary>
+    private static readonly TimeSpan RunUnreachableLimit = TimeSpan.FromMinutes(5);
 
     /// <summary>Pause before re-reading the run after an attempt that applied nothing.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(50);
@@ -122,6 +128,9 @@ internal sealed class SlotTrainer : IDisposable
 
     public long CompletedSteps { get; private set; }
 
+    /// <summary>The loop runs and follows the run (it has not failed, finished or been stopped).</summary>
+    public bool IsLive => _thread.IsAlive && !_stopping && _state is SlotState.Waiting or SlotState.Training;
+
     /// <summary>Starts the loop on its own thread, without the caller's execution context: the
     /// caller may be a grain call (a launch, with call-chain reentrancy on), and the loop's calls
     /// must not pass for part of that call chain.</summary>
@@ -157,11 +166,28 @@ internal sealed class SlotTrainer : IDisposable
 
     private void Loop()
     {
+        var unreachableSince = (DateTime?)null;
         try
         {
             while (!_stopping)
             {
-                var status = Wait(_run.GetStatus());
+                RunStatusSnapshot status;
+                try
+                {
+                    status = Wait(_run.GetStatus());
+                    unreachableSince = null;
+                }
+                catch (Exception e) when (IsTransient(e))
+                {
+                    // The run's silo (the leader) was lost: its next activation comes up on another
+                    // silo once membership has declared the old one dead.
+                    unreachableSince ??= DateTime.UtcNow;
+                    if (DateTime.UtcNow - unreachableSince > RunUnreachableLimit)
+                        throw new InvalidOperationException($"run {RunId} has not answered for {RunUnreachableLimit.TotalMinutes:F0} minutes: {e.Message}", e);
+                    _log.Debug("Run {RunId} unreachable ({Reason}); asking again", RunId, e.Message);
+                    Thread.Sleep(IdlePoll * 5);
+                    continue;
+                }
                 if (status.Status is RunStatus.Completed or RunStatus.Failed || status.Current.Step >= _config.Steps)
                 {
                     _state = SlotState.Finished;
@@ -175,14 +201,30 @@ internal sealed class SlotTrainer : IDisposable
                     continue;
                 }
                 if (!status.Slots.ContainsKey(SlotId))
-                    throw new InvalidOperationException(
-                        $"slot {SlotId} is no longer registered in run {RunId} (generation {status.Current.Generation}): it was removed, so its replica may be behind; join the run again.");
+                {
+                    // Dropped by the run (its silo was declared dead, or it stood aside so the
+                    // slots split the batch): its messages are stale from now on. It stops; a
+                    // later admission starts a new replica from a checkpoint.
+                    _log.Warning("Slot {SlotId} is no longer in run {RunId} (generation {Generation}); it stops",
+                        SlotId, RunId, status.Current.Generation);
+                    break;
+                }
                 if (status.Current.Step != CompletedSteps)
                     throw new InvalidOperationException(
                         $"the run is at step {status.Current.Step} but this replica has applied {CompletedSteps}: it missed steps and cannot rejoin with stale weights.");
                 _state = SlotState.Training;
                 bool applied;
-                lock (_stepLock) applied = TryStep(status);
+                try
+                {
+                    lock (_stepLock) applied = TryStep(status);
+                }
+                catch (Exception e) when (IsTransient(e))
+                {
+                    // A silo of the step (the aggregator's, a gradient shard's, the pool's) was
+                    // lost mid-step: nothing was applied; the run's next generation redoes the step.
+                    _log.Warning("Slot {SlotId}: step {Step} abandoned: {Reason}", SlotId, status.Current.Step, e.Message);
+                    applied = false;
+                }
                 // A refused or superseded attempt means the run moved on (or has not yet): look
                 // again shortly rather than hammer the grains.
                 if (!applied) Thread.Sleep(RetryPause);
@@ -196,6 +238,10 @@ internal sealed class SlotTrainer : IDisposable
             _log.Error(e, "Slot {SlotId} stopped: {Reason}", SlotId, e.Message);
         }
     }
+
+    /// <summary>Failures of the cluster rather than of the step's content: a silo lost or not
+    /// answering in time. The step is retried; anything else stops the slot.</summary>
+    private static bool IsTransient(Exception e) => e is OrleansException or TimeoutException;
 
     /// <summary>One attempt at the run's open step: true when the step was applied; false, having
     /// applied nothing, when the step was superseded or refused (the loop then re-reads the run).</summary>
@@ -275,7 +321,7 @@ internal sealed class SlotTrainer : IDisposable
             return false;
         }
         var outcome = Wait(_run.WaitForStep(stamp, ExchangeWait));
-        while (outcome.Status == StepWaitStatus.TimedOut && !_stopping)
+        while (outcome.Status == StepWaitStatus.TimedOut && !_stopping && StillOpen(stamp))
             outcome = Wait(_run.WaitForStep(stamp, ExchangeWait));
         if (outcome.Status != StepWaitStatus.Completed || outcome.Result is null) return false;
         var barrierSeconds = Lap();
@@ -323,6 +369,19 @@ internal sealed class SlotTrainer : IDisposable
         if (status.Slots.Keys.Order(StringComparer.Ordinal).FirstOrDefault() != SlotId) return;
         lock (_stepLock) Checkpoint(CompletedSteps - 1, evenIfNotDue: true);
         _log.Information("Slot {SlotId}: run {RunId} paused before step {Step}; checkpointed there", SlotId, RunId, CompletedSteps);
+    }
+
+    /// <summary>
+    /// An emergency checkpoint of this replica at its last applied step (its silo is leaving and
+    /// holds the run's last slots). Call after <see cref="Stop"/>. Returns whether one was handed
+    /// to the writer (false: no store, nothing trained, or that step is already checkpointed).
+    /// </summary>
+    public bool CheckpointNow()
+    {
+        if (_checkpoints is null || CompletedSteps == 0 || _lastCheckpointStep == CompletedSteps) return false;
+        lock (_stepLock) Checkpoint(CompletedSteps - 1, evenIfNotDue: true);
+        _log.Information("Slot {SlotId}: emergency checkpoint of run {RunId} before step {Step}", SlotId, RunId, CompletedSteps);
+        return true;
     }
 
     /// <summary>
@@ -383,6 +442,14 @@ internal sealed class SlotTrainer : IDisposable
             samples.AddRange(theirs.Samples);
         }
         return (sum / result.Contributions.Count, samples.ToArray());
+    }
+
+    /// <summary>Whether the run still waits for <paramref name="stamp"/>'s step: running, at that
+    /// generation and step. Checked after each bounded wait, so no wait outlives its step.</summary>
+    private bool StillOpen(StepStamp stamp)
+    {
+        var now = Wait(_run.GetStatus());
+        return now.Current == stamp && now.Status == RunStatus.Running;
     }
 
     /// <summary>Calls an exchange until it completes; null when the step was superseded or refused.

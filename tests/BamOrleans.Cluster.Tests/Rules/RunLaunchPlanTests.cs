@@ -44,14 +44,14 @@ public sealed class RunLaunchPlanTests
         var plan = new RunLaunchPlan(Silos: 2, SlotsPerSilo: 2, Pool, PlannedSteps: 10);
         var view = Membership.View((Silo(3), SiloStatus.Active), (Silo(1), SiloStatus.Dead), (Silo(2), SiloStatus.Active), (Silo(4), SiloStatus.Active));
 
-        var chosen = RunSlotLayout.ChooseSilos(plan, view);
+        var chosen = RunSlotLayout.ChooseSilos(plan.Silos, view);
         Assert.Equal([Silo(2), Silo(3)], chosen);
         var keys = RunSlotLayout.SlotKeys("r1", plan, chosen!);
         Assert.Equal(4, keys.Count);
         Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
 
         var shrunk = Membership.View((Silo(3), SiloStatus.Active), (Silo(2), SiloStatus.Dead));
-        Assert.Null(RunSlotLayout.ChooseSilos(plan, shrunk));
+        Assert.Null(RunSlotLayout.ChooseSilos(plan.Silos, shrunk));
         Assert.Equal(1, RunSlotLayout.ActiveCount(shrunk));
     }
 

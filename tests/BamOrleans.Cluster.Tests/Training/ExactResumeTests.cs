@@ -108,15 +108,18 @@ public sealed class ExactResumeTests(InProcessCluster shared, ITestOutputHelper 
                 Assert.Equal(steps, await run.WaitUntilDone(steps, budget: null, cancellation: Deadline()));
             }, "straight");
 
-            // Every silo stops while the run trains: no pause, no command; the run stays Running in storage.
+            // Every silo is lost at once while the run trains (no notice, so no drain): no pause, no
+            // command; the run stays Running in storage.
             var runId = $"self-{Guid.NewGuid():N}";
             long stoppedAfter = 0;
-            await OnFreshCluster(store, async run =>
+            await using (var cluster = await LocalCluster.Start(2, new SyntheticDatasets(), shared.Log, Deadline(), store))
             {
+                var run = new ClusterRun(cluster.Client, runId, shared.Log);
                 await run.Launch(definition, SyntheticDatasets.Count, slotsPerSilo: 1);
                 var deadline = Deadline();
                 while ((stoppedAfter = (await run.Status()).CompletedSteps) < StopBefore + 1) await Task.Delay(20, deadline);
-            }, runId);
+                await cluster.KillAll();
+            }
 
             // New silos on the same store. Nobody launches: the leader finds the run in the catalog.
             var (resumedModel, resumedSamples) = await OnFreshCluster(store, async run =>
