@@ -101,4 +101,18 @@ public sealed class ChaosLedgerTests
             foreach (var e in s.Records) short_.Add(e.SlotKey, [e.Record]);
         Assert.Contains(Check(short_), p => p.Contains("no record of steps 5"));
     }
+
+    [Fact]
+    public void A_step_missing_is_excused_only_when_every_witness_died_unread()
+    {
+        var ledger = Churned();
+        var gap = new StepLedger();
+        foreach (var s in ledger.FinalLineage().Where(s => s.Step != 6))
+            foreach (var e in s.Records) gap.Add(e.SlotKey, [e.Record]);
+        Assert.Contains(Check(gap), p => p.Contains("no record of steps 6"));
+        // Step 6 of epoch 1 (steps 4–7): its 6 samples are the epoch's only unseen ones.
+        Assert.Empty(LedgerChecks.Problems(gap, 8, DatasetSize, Batch, [], unwitnessed: [6]));
+        // Excusing a step that is there, or another one, does not hide the real gap.
+        Assert.NotEmpty(LedgerChecks.Problems(gap, 8, DatasetSize, Batch, [], unwitnessed: [5]));
+    }
 }

@@ -20,7 +20,9 @@ namespace BamOrleans.Cluster.Tests.MultiProcess;
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     private const int Silos = 3;
-    private const long Steps = 40;
+    /// <summary>15 epochs. A step of this tiny run takes ~0.2 s; the run must outlast every
+    /// replacement's boot (~10 s) and recovery.</summary>
+    private const long Steps = 120;
     private const int Seed = 5;
     /// <summary>Generous for a loaded 2-core machine; see the output for the time taken.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(240);
@@ -46,7 +48,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
             var chaos = await driver.Run(definition, trace, $"chaos-{Guid.NewGuid():N}");
             foreach (var outcome in chaos.Events) output.WriteLine(outcome.ToString());
             output.WriteLine($"chaos run: {chaos.TargetSteps} steps in {chaos.Seconds:F1} s, {chaos.StepsRecomputed} step(s) recomputed, " +
-                             $"{chaos.FailedPolls} failed status polls");
+                             $"{chaos.FailedPolls} failed status polls" +
+                             (chaos.Unwitnessed.Count > 0 ? $"; steps completed by silos killed before the ledger read them: {string.Join(", ", chaos.Unwitnessed)}" : ""));
             Assert.True(chaos.Problems.Count == 0, string.Join("\n", chaos.Problems));
             var ledger = chaos.LedgerProblems();
             Assert.True(ledger.Count == 0, string.Join("\n", ledger));

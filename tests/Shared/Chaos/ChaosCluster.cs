@@ -137,13 +137,22 @@ internal sealed class ChaosCluster : IAsyncDisposable
                ?? throw new InvalidOperationException($"the leader {leader} is none of the live silos: {string.Join(", ", Live)}");
     }
 
-    /// <summary>SIGKILL, as a spot node vanishing; waits (boundedly) until the process is gone.</summary>
-    public void Kill(ChaosSilo silo)
+    /// <summary>SIGKILL, as spot nodes vanishing: every signal is sent before any exit is awaited,
+    /// so that the silos die together (one by one, the last could still complete a step the ledger
+    /// never reads). Waits (boundedly) until every process is gone.</summary>
+    public void Kill(params ChaosSilo[] silos)
     {
-        silo.StoppedBy = "SIGKILL";
-        if (!silo.Process.KillAndWait(TimeSpan.FromSeconds(10)))
-            throw new InvalidOperationException($"{silo} did not exit within 10 s of SIGKILL");
-        _log.Information("Killed {Silo:l}", silo.ToString());
+        foreach (var silo in silos)
+        {
+            silo.StoppedBy = "SIGKILL";
+            silo.Process.Kill();
+        }
+        foreach (var silo in silos)
+        {
+            if (!silo.Process.KillAndWait(TimeSpan.FromSeconds(10)))
+                throw new InvalidOperationException($"{silo} did not exit within 10 s of SIGKILL");
+            _log.Information("Killed {Silo:l}", silo.ToString());
+        }
     }
 
     /// <summary>SIGTERM, an eviction notice: the silo must drain and leave by itself (not awaited here).</summary>

@@ -50,7 +50,7 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
         for (var i = 0; i < trace.Events.Count; i++)
         {
             var next = trace.Events[i];
-            if (next.AfterSteps > 0)
+            if (next.AfterSteps > 0 && !next.Immediately)
             {
                 var at = Math.Min(target, baseline + next.AfterSteps);
                 await monitor.WaitFor($"{at} completed steps, to fire event #{i} ({next})", o => Check(collector, o) && o.Completed >= at, deadline, describe: () => cluster.Logs());
@@ -63,9 +63,9 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             var fired = await Fire(i, next, monitor, collector, lost, planned);
             outcomes.Add(fired.Outcome);
             unsettled.Add(fired);
-            // An event due at once (the restart after the loss of everything) fires before the
-            // previous one's effect is awaited: that effect needs it.
-            if (i + 1 < trace.Events.Count && trace.Events[i + 1].AfterSteps == 0) continue;
+            // An event due at once (a replacement booting during the recovery, the restart after
+            // the loss of everything) fires before the previous one's effect is awaited.
+            if (i + 1 < trace.Events.Count && trace.Events[i + 1].Immediately) continue;
             foreach (var pending in unsettled) await Settle(pending, monitor, collector, lost, problems, planned, Describe);
             unsettled.Clear();
             baseline = monitor.Latest!.Completed;
@@ -87,8 +87,13 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             outcome.CompletedBefore = Math.Max(outcome.CompletedBefore, ledger.CompletedThrough(outcome.GenerationBefore));
             if (outcome.GenerationAfter is { } after && ledger.FirstStepBetween(outcome.GenerationBefore, after) is { } first)
                 outcome.ContinuedFrom = first;
+            // The run cannot go on from a step it had not reached: the kill overtook the last read.
+            if (outcome.ContinuedFrom is { } from) outcome.CompletedBefore = Math.Max(outcome.CompletedBefore, from);
         }
-        return new ChaosRunResult(runId, trace, target, planned, outcomes, ledger, lost, finished.Seconds, problems, reports, monitor.FailedPolls);
+        return new ChaosRunResult(runId, trace, target, planned, outcomes, ledger, lost, finished.Seconds, problems, reports, monitor.FailedPolls)
+        {
+            Unwitnessed = Unwitnessed(outcomes),
+        };
     }
 
     /// <summary>The same definition on the live silos with nothing happening: the reference for
@@ -141,19 +146,23 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             ChaosEventKind.Zombie => (Pick(live.Where(s => s != leader).ToList(), next.Pick), LossCategory.Zombie),
             _ => throw new ArgumentOutOfRangeException(nameof(next), next.Kind, "unknown event"),
         };
-        // Read the victims' histories at the last moment: what they applied dies with them.
-        await collector.CollectNow();
-        var before = await monitor.Fresh();
+        // Read the victims' histories at the last moment: what they applied dies with them. Read
+        // again if a step completed meanwhile (the kill then follows the status read at once).
+        RunMonitor.Observation before;
+        var reads = 0;
+        do
+        {
+            await collector.CollectNow();
+            before = await monitor.Fresh();
+        } while (++reads < 5 && collector.Ledger.HighestStep + 1 < before.Completed);
+        var readThrough = collector.Ledger.HighestStep;
         var ports = victims.Select(v => v.SiloPort).ToHashSet();
         var victimSlots = before.Status.Slots.Where(s => ports.Contains(s.Value.Endpoint.Port)).Select(s => s.Key).ToList();
         var fired = new EventOutcome(index, next, category, victims.Select(v => v.Process.Name + (v == leader ? " (leader)" : "")).ToList(),
-            Seconds(monitor), before.Generation) { CompletedBefore = before.Completed, Refused = -before.Status.TotalRefusals };
-        foreach (var victim in victims)
-        {
-            if (next.Kind == ChaosEventKind.Terminate) cluster.Terminate(victim);
-            else if (next.Kind == ChaosEventKind.Zombie) cluster.Freeze(victim);
-            else cluster.Kill(victim);
-        }
+            Seconds(monitor), before.Generation) { CompletedBefore = before.Completed, Refused = -before.Status.TotalRefusals, ReadThrough = readThrough };
+        if (next.Kind == ChaosEventKind.Terminate) cluster.Terminate(victims[0]);
+        else if (next.Kind == ChaosEventKind.Zombie) cluster.Freeze(victims[0]);
+        else cluster.Kill([.. victims]);
         // A step may complete in the instant between the status read and the kill: one more step.
         if (next.Kind != ChaosEventKind.Terminate) lost.AddRange(victimSlots.Select(k => new LostSlot(k, before.Completed + 1)));
         if (next.Kind == ChaosEventKind.KillAll) await cluster.Disconnect(); // no gateway is left
@@ -188,7 +197,6 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
         (double Seconds, long Generation)? read = null;
         await deadline.Until($"the run to complete a step after event #{outcome.Index} ({outcome.Event})", () =>
         {
-            if (monitor.Latest is { } latest) Check(collector, latest);
             // Seen in the status polls: the first view of a newer generation without the victims,
             // then the first step completed after it.
             var changes = monitor.ChangesSince(outcome.AtSeconds);
@@ -196,7 +204,9 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             stepped = resumed is null ? null : changes.FirstOrDefault(c => c.Seconds >= resumed.Seconds && c.Completed > resumed.Completed);
             // Or read from a slot: a step of a newer generation, when the polls missed the moment.
             read = collector.Ledger.FirstSeenAfter(outcome.GenerationBefore);
-            return Task.FromResult(stepped is not null || read is not null);
+            var seen = stepped is not null || read is not null;
+            if (!seen && monitor.Latest is { } latest) Check(collector, latest, outcome);
+            return Task.FromResult(seen);
         }, () => Changes(monitor, outcome) + "\n" + describe(), interval: TimeSpan.FromMilliseconds(20), limit: EffectLimit);
         outcome.Refused = monitor.Latest is { } now && outcome.Refused is { } negativeBefore ? Math.Max(0, now.Status.TotalRefusals + negativeBefore) : null;
         var at = Math.Min(stepped?.Seconds ?? double.MaxValue, read?.Seconds ?? double.MaxValue);
@@ -253,15 +263,26 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
         RunMonitor.Observation? joined = null, stepped = null;
         await deadline.Until($"{joining.Count} new silo(s) to train in the run after event #{outcome.Index} ({outcome.Event})", () =>
         {
-            if (monitor.Latest is { } latest) Check(collector, latest);
             var changes = monitor.ChangesSince(outcome.AtSeconds);
             joined = changes.FirstOrDefault(c => joining.All(p => c.Status.Slots.Values.Any(a => a.Endpoint.Port == p)));
             stepped = joined is null ? null : changes.FirstOrDefault(c => c.Seconds >= joined.Seconds && c.Completed > joined.Completed);
+            if (stepped is null && monitor.Latest is { } latest) Check(collector, latest, outcome);
             return Task.FromResult(stepped is not null);
         }, () => Changes(monitor, outcome) + "\n" + describe(), interval: TimeSpan.FromMilliseconds(20), limit: EffectLimit);
         outcome.RecoverySeconds = stepped!.Seconds - outcome.AtSeconds;
         outcome.GenerationAfter = stepped.Generation;
     }
+
+    /// <summary>
+    /// Steps no one can show: completed by the last generation before the loss of every silo
+    /// after the ledger's last read of them, and not redone because the run went on from a
+    /// checkpoint taken after them. The last read is taken right before the kill, so at most
+    /// the step in flight then; the checks allow these steps' absence and nothing else.
+    /// </summary>
+    private static IReadOnlyList<long> Unwitnessed(IEnumerable<EventOutcome> outcomes) =>
+        outcomes.Where(o => o.Category == LossCategory.KillAll && o.ContinuedFrom is not null)
+            .SelectMany(o => Enumerable.Range(0, (int)Math.Max(0, o.ContinuedFrom!.Value - (o.ReadThrough + 1))).Select(k => o.ReadThrough + 1 + k))
+            .ToList();
 
     /// <summary>The run's changes since an event, one line each, for a failure message.</summary>
     private static string Changes(RunMonitor monitor, EventOutcome outcome) =>
@@ -271,8 +292,11 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
 
     /// <summary>Throws (ending every wait at once) when the run or one of its slots failed: no
     /// amount of waiting brings a failed run back. Returns true otherwise, to sit in conditions.</summary>
-    private static bool Check(LedgerCollector collector, RunMonitor.Observation seen)
+    private static bool Check(LedgerCollector collector, RunMonitor.Observation seen, EventOutcome? awaiting = null)
     {
+        if (awaiting is not null && seen.Status.Status == BamOrleans.Grains.Runs.RunStatus.Completed)
+            throw new ChaosAbortException($"the run completed its steps before the effect of event #{awaiting.Index} ({awaiting.Event}) was seen: " +
+                                          "lengthen the run (steps) or shorten the trace");
         if (seen.Status.Status == BamOrleans.Grains.Runs.RunStatus.Failed)
             throw new ChaosAbortException($"the run failed: {seen.Status.FailureReason}");
         if (collector.Failure is { } failure) throw new ChaosAbortException(failure);

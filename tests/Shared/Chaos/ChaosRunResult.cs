@@ -27,6 +27,10 @@ internal sealed record ChaosRunResult(
     IReadOnlyList<SlotReport> FinalReports,
     long FailedPolls)
 {
+    /// <summary>Steps whose every witness died before the ledger read them (see
+    /// <see cref="ChaosDriver"/>): completed, checkpointed, and gone from view.</summary>
+    public IReadOnlyList<long> Unwitnessed { get; init; } = [];
+
     /// <summary>Useful images per second: the target's images (each step once) over the whole time.</summary>
     public double ImagesPerSecond => TargetSteps * ChaosRunDefinition.GlobalBatch / Seconds;
 
@@ -35,7 +39,7 @@ internal sealed record ChaosRunResult(
 
     /// <summary>The ledger's rules (see <see cref="LedgerChecks"/>) on this run.</summary>
     public IReadOnlyList<string> LedgerProblems() =>
-        LedgerChecks.Problems(Ledger, TargetSteps, ChaosRunDefinition.DatasetSize, ChaosRunDefinition.GlobalBatch, Lost);
+        LedgerChecks.Problems(Ledger, TargetSteps, ChaosRunDefinition.DatasetSize, ChaosRunDefinition.GlobalBatch, Lost, Unwitnessed);
 
     /// <summary>Steps the run went through before its first loss (which the fault-free run shares).</summary>
     public int StepsBeforeFirstLoss =>

@@ -60,6 +60,9 @@ internal sealed record EventOutcome(
     /// <summary>The exit code of a process that left by itself.</summary>
     public int? ExitCode { get; set; }
 
+    /// <summary>The highest step the ledger had read when the event fired (−1: none).</summary>
+    public long ReadThrough { get; set; } = -1;
+
     /// <summary>Step messages the run refused (stale generation or step) from the event until its
     /// effect was seen: stale messages kept out.</summary>
     public long? Refused { get; set; }
@@ -76,7 +79,7 @@ internal sealed record EventOutcome(
         (RecoverySeconds is { } r ? $"{(Category == LossCategory.Replacement ? "joined" : "next step")} after {r:F2} s" : "effect not seen (yet)") +
         (ContinuedFrom is { } c ? $", went on from step {c}, {StepsLost} step(s) lost" : "") +
         (ExitSeconds is { } d ? $", {(Category == LossCategory.Zombie ? "woke and stopped itself" : "drained and exited")} ({ExitCode}) after {d:F2} s"
-            : Category is LossCategory.Sigterm or LossCategory.Zombie ? ", did not exit by itself" : "") +
+            : Category is LossCategory.Sigterm or LossCategory.Zombie && RecoverySeconds is not null ? ", did not exit by itself" : "") +
         (Refused is > 0 ? $", {Refused} stale message(s) refused" : "") +
         (SinceRestartSeconds is { } s ? $", {s:F2} s after the restart" : "") +
         (GenerationAfter is { } g ? $", generation {g}" : "");

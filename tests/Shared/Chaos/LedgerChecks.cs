@@ -16,27 +16,31 @@ internal static class LedgerChecks
     /// <param name="datasetSize">Images in the training set; the global batch divides it (no drop-last tail).</param>
     /// <param name="globalBatch">Images per step, whatever the slot count (the batch is re-split, never changed).</param>
     /// <param name="lost">Slots whose silos were stopped: only they may miss a record, see <see cref="Completeness"/>.</param>
+    /// <param name="unwitnessed">Steps completed by silos that all died before the ledger could read
+    /// them, and not redone (the run went on from a checkpoint after them): the only steps allowed to
+    /// be missing; each counts as one global batch of samples the ledger cannot name.</param>
     public static IReadOnlyList<string> Problems(StepLedger ledger, long targetSteps, int datasetSize, int globalBatch,
-        IReadOnlyCollection<LostSlot> lost)
+        IReadOnlyCollection<LostSlot> lost, IReadOnlyCollection<long>? unwitnessed = null)
     {
         var lineage = ledger.FinalLineage();
         var problems = new List<string>();
-        problems.AddRange(Coverage(lineage, targetSteps));
+        unwitnessed ??= [];
+        problems.AddRange(Coverage(lineage, targetSteps, unwitnessed));
         foreach (var step in lineage)
         {
             problems.AddRange(Agreement(step, globalBatch));
             problems.AddRange(NoStaleSamples(step));
             problems.AddRange(Completeness(step, ledger, lost));
         }
-        problems.AddRange(EpochsExactlyOnce(lineage, datasetSize));
+        problems.AddRange(EpochsExactlyOnce(lineage, datasetSize, unwitnessed.Select(s => (int)(s / (datasetSize / globalBatch))).ToList(), globalBatch));
         return problems;
     }
 
     /// <summary>The run reached its target: every step 0 … target − 1 has a final record.</summary>
-    public static IEnumerable<string> Coverage(IReadOnlyList<LineageStep> lineage, long targetSteps)
+    public static IEnumerable<string> Coverage(IReadOnlyList<LineageStep> lineage, long targetSteps, IReadOnlyCollection<long>? unwitnessed = null)
     {
         var steps = lineage.Select(s => s.Step).ToHashSet();
-        var missing = Enumerable.Range(0, (int)targetSteps).Where(s => !steps.Contains(s)).ToList();
+        var missing = Enumerable.Range(0, (int)targetSteps).Where(s => !steps.Contains(s) && unwitnessed?.Contains(s) != true).ToList();
         if (missing.Count > 0) yield return $"no record of steps {string.Join(", ", missing)} (target {targetSteps})";
         if (lineage.Count > 0 && lineage[^1].Step >= targetSteps) yield return $"step {lineage[^1].Step} completed beyond the target {targetSteps}";
     }
@@ -108,11 +112,15 @@ internal static class LedgerChecks
     /// Per epoch, every sample consumed exactly once among the final steps: no sample twice, and a
     /// finished epoch (every one but the last, and the last when it is whole) covers the dataset.
     /// </summary>
-    public static IEnumerable<string> EpochsExactlyOnce(IReadOnlyList<LineageStep> lineage, int datasetSize)
+    /// <param name="unwitnessedEpochs">The epoch of each step no one could show: each stands for
+    /// <paramref name="globalBatch"/> samples the epoch is allowed to lack.</param>
+    public static IEnumerable<string> EpochsExactlyOnce(IReadOnlyList<LineageStep> lineage, int datasetSize,
+        IReadOnlyList<int>? unwitnessedEpochs = null, int globalBatch = 0)
     {
         var epochs = lineage.GroupBy(s => s.Epoch).OrderBy(g => g.Key).ToList();
         for (var i = 0; i < epochs.Count; i++)
         {
+            var unseen = (unwitnessedEpochs?.Count(e => e == epochs[i].Key) ?? 0) * globalBatch;
             var samples = epochs[i].SelectMany(s => s.First.StepSamples).ToList();
             var repeated = samples.GroupBy(x => x).Where(g => g.Count() > 1).Select(g => $"{g.Key}×{g.Count()}").ToList();
             if (repeated.Count > 0) yield return $"epoch {epochs[i].Key}: samples consumed more than once: {string.Join(", ", repeated.Take(20))}";
@@ -120,8 +128,9 @@ internal static class LedgerChecks
             if (outside.Count > 0) yield return $"epoch {epochs[i].Key}: samples outside the dataset: {string.Join(", ", outside.Take(20))}";
             var distinct = samples.Distinct().Count();
             var last = i == epochs.Count - 1;
-            if (distinct != datasetSize && !(last && samples.Count < datasetSize))
-                yield return $"epoch {epochs[i].Key}: {distinct} distinct samples of {datasetSize} (steps {epochs[i].Min(s => s.Step)}–{epochs[i].Max(s => s.Step)})";
+            if (distinct + unseen != datasetSize && !(last && samples.Count + unseen < datasetSize))
+                yield return $"epoch {epochs[i].Key}: {distinct} distinct samples of {datasetSize}" + (unseen > 0 ? $" (+{unseen} in steps no one could show)" : "") +
+                             $" (steps {epochs[i].Min(s => s.Step)}–{epochs[i].Max(s => s.Step)})";
         }
         for (var i = 1; i < lineage.Count; i++)
             if (lineage[i].Epoch < lineage[i - 1].Epoch)

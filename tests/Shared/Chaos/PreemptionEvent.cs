@@ -28,20 +28,23 @@ internal enum ChaosEventKind
 /// <summary>One event of a trace.</summary>
 /// <param name="Kind">What happens.</param>
 /// <param name="AfterSteps">Fired once the run has completed this many steps past the point where
-/// the previous event's effect was seen (0: right after the previous event, before waiting for it
-/// to take effect: how a restart follows <see cref="ChaosEventKind.KillAll"/>). Steps, not seconds,
-/// so the trace means the same on a slow or loaded machine.</param>
+/// the previous event's effect was seen (0: as soon as it was seen). Steps, not seconds, so the
+/// trace means the same on a slow or loaded machine.</param>
 /// <param name="Pick">Seeded draw naming the victim among the candidates alive at that moment
 /// (index <c>Pick % candidates</c>, candidates in start order); unused by the other kinds.</param>
 /// <param name="Count">Silos started by <see cref="ChaosEventKind.StartReplacement"/>.</param>
-internal sealed record PreemptionEvent(ChaosEventKind Kind, int AfterSteps, int Pick = 0, int Count = 0)
+/// <param name="Immediately">Fired right after the previous event, before its effect is awaited
+/// (<paramref name="AfterSteps"/> is then ignored): a replacement node requested the moment its
+/// predecessor is preempted, booting while the cluster recovers; and the restart that the loss of
+/// every silo needs before anything can recover.</param>
+internal sealed record PreemptionEvent(ChaosEventKind Kind, int AfterSteps, int Pick = 0, int Count = 0, bool Immediately = false)
 {
     /// <summary>Whether the event takes silos away.</summary>
     public bool Kills => Kind is not ChaosEventKind.StartReplacement;
 
     public override string ToString() => Kind switch
     {
-        ChaosEventKind.StartReplacement => $"+{AfterSteps} steps: start {Count} silo{(Count == 1 ? "" : "s")}",
+        ChaosEventKind.StartReplacement => $"{(Immediately ? "at once" : $"+{AfterSteps} steps")}: start {Count} silo{(Count == 1 ? "" : "s")}",
         ChaosEventKind.Kill9 or ChaosEventKind.Terminate or ChaosEventKind.Zombie => $"+{AfterSteps} steps: {Kind} (pick {Pick})",
         _ => $"+{AfterSteps} steps: {Kind}",
     };

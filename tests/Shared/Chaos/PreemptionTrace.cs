@@ -8,10 +8,12 @@ namespace BamOrleans.Tests.Shared.Chaos;
 internal sealed record PreemptionTrace(int Seed, IReadOnlyList<PreemptionEvent> Events)
 {
     /// <summary>
-    /// The CI trace: each kind once, each loss followed by a replacement, in the order the design
-    /// lists them: kill -9 of a non-leader, SIGTERM of one silo, kill -9 of the leader, kill -9 of
-    /// every silo and a restart of as many as the run was planned on. Gaps of 3–4 steps leave room
-    /// for a checkpoint (every 2 steps) between a recovery and the next loss.
+    /// The CI trace: each kind once, in the order the design lists them: kill -9 of a non-leader,
+    /// SIGTERM of one silo, kill -9 of the leader, kill -9 of every silo; each followed at once by
+    /// the start of a replacement (all of them after the loss of everything), which boots while the
+    /// cluster recovers and joins at a step boundary. (Started later, a replacement's ~10 s boot
+    /// would need ~50 more steps of this tiny run per loss to fit before the run ends.) Gaps of 3–4
+    /// steps leave room for a checkpoint (every 2 steps) between a recovery and the next loss.
     /// </summary>
     /// <param name="silos">The silos the run starts on (and the restart count after the loss of all).</param>
     public static PreemptionTrace Short(int seed, int silos = 3)
@@ -22,21 +24,22 @@ internal sealed record PreemptionTrace(int Seed, IReadOnlyList<PreemptionEvent> 
         return new PreemptionTrace(seed,
         [
             new(ChaosEventKind.Kill9, Gap(), Pick: random.Next(1000)),
-            new(ChaosEventKind.StartReplacement, Gap(), Count: 1),
+            new(ChaosEventKind.StartReplacement, 0, Count: 1, Immediately: true),
             new(ChaosEventKind.Terminate, Gap(), Pick: random.Next(1000)),
-            new(ChaosEventKind.StartReplacement, Gap(), Count: 1),
+            new(ChaosEventKind.StartReplacement, 0, Count: 1, Immediately: true),
             new(ChaosEventKind.KillLeader, Gap()),
-            new(ChaosEventKind.StartReplacement, Gap(), Count: 1),
+            new(ChaosEventKind.StartReplacement, 0, Count: 1, Immediately: true),
             new(ChaosEventKind.KillAll, Gap()),
-            new(ChaosEventKind.StartReplacement, 0, Count: silos),
+            new(ChaosEventKind.StartReplacement, 0, Count: silos, Immediately: true),
         ]);
     }
 
     /// <summary>
     /// The bench trace: <paramref name="losses"/> losses drawn by the seed (kill -9 of a non-leader
     /// most often, then SIGTERM, the leader and a zombie; every seventh loss is of everything), each
-    /// followed by a replacement so the cluster keeps <paramref name="silos"/> silos between
-    /// losses. The first losses are one of each kind, so even a short bench measures every kind.
+    /// followed by a replacement once the survivors have trained 2–4 steps on their own (a restart of
+    /// all at once after the loss of everything), so the cluster keeps <paramref name="silos"/>
+    /// silos between losses. The first losses are one of each kind, so even a short bench measures every kind.
     /// </summary>
     public static PreemptionTrace Long(int seed, int losses, int silos = 3)
     {
@@ -58,7 +61,7 @@ internal sealed record PreemptionTrace(int Seed, IReadOnlyList<PreemptionEvent> 
                 };
             events.Add(new PreemptionEvent(kind, 3 + random.Next(4), Pick: random.Next(1000)));
             events.Add(kind == ChaosEventKind.KillAll
-                ? new PreemptionEvent(ChaosEventKind.StartReplacement, 0, Count: silos)
+                ? new PreemptionEvent(ChaosEventKind.StartReplacement, 0, Count: silos, Immediately: true)
                 : new PreemptionEvent(ChaosEventKind.StartReplacement, 2 + random.Next(3), Count: 1));
         }
         return new PreemptionTrace(seed, events);
