@@ -12,7 +12,9 @@ internal sealed record ChaosBenchArguments(int Seed, int Events, int Steps, int 
 {
     public static ChaosBenchArguments Parse(IEnumerable<string> args)
     {
-        var result = new ChaosBenchArguments(1, 8, 120, 3, Path.Combine("bench-results", "chaos.json"));
+        // 600 steps: the run must outlast the trace. A step of this tiny run takes ~0.1 s, so the
+        // survivors train ~50 steps while each replacement boots (~10 s).
+        var result = new ChaosBenchArguments(1, 8, 600, 3, Path.Combine("bench-results", "chaos.json"));
         var list = args.ToList();
         for (var i = 0; i < list.Count; i += 2)
         {

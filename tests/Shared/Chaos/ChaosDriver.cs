@@ -60,7 +60,7 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
                     break;
                 }
             }
-            var fired = await Fire(i, next, monitor, collector, lost, planned);
+            var fired = await Fire(i, next, monitor, collector, lost);
             outcomes.Add(fired.Outcome);
             unsettled.Add(fired);
             // An event due at once (a replacement booting during the recovery, the restart after
@@ -90,7 +90,10 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             // The run cannot go on from a step it had not reached: the kill overtook the last read.
             if (outcome.ContinuedFrom is { } from) outcome.CompletedBefore = Math.Max(outcome.CompletedBefore, from);
         }
-        return new ChaosRunResult(runId, trace, target, planned, outcomes, ledger, lost, finished.Seconds, problems, reports, monitor.FailedPolls)
+        // A lost slot may lack records up to the last step its generation completed, as the ledger
+        // shows it now (the status read at the kill can lag behind the barrier by a step or two).
+        var lostSlots = lost.Select(l => l with { CompletedAtLoss = Math.Max(l.CompletedAtLoss, outcomes[l.EventIndex].CompletedBefore) }).ToList();
+        return new ChaosRunResult(runId, trace, target, planned, outcomes, ledger, lostSlots, finished.Seconds, problems, reports, monitor.FailedPolls)
         {
             Unwitnessed = Unwitnessed(outcomes),
         };
@@ -115,14 +118,14 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             history.OrderBy(r => r.Step).Select(r => r.Loss).ToList(), ReplicaProblems(reports, target).ToList());
     }
 
-    private async Task<Fired> Fire(int index, PreemptionEvent next, RunMonitor monitor, LedgerCollector collector, List<LostSlot> lost, int planned)
+    private async Task<Fired> Fire(int index, PreemptionEvent next, RunMonitor monitor, LedgerCollector collector, List<LostSlot> lost)
     {
         if (next.Kind == ChaosEventKind.StartReplacement)
         {
-            var at = monitor.Latest;
-            var outcome0 = new EventOutcome(index, next, LossCategory.Replacement, [], 0, at?.Generation ?? -1);
+            var firedAt = Seconds(monitor);
             var started = Enumerable.Range(0, next.Count).Select(_ => cluster.StartSilo()).ToList();
-            var outcome = outcome0 with { Silos = started.Select(s => s.Process.Name).ToList(), AtSeconds = Seconds(monitor) };
+            var outcome = new EventOutcome(index, next, LossCategory.Replacement, started.Select(s => s.Process.Name).ToList(), firedAt,
+                monitor.Latest?.Generation ?? -1);
             if (!cluster.HasClient)
             {
                 // After the loss of everything: a client started before a gateway is up waits out
@@ -164,7 +167,7 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
         else if (next.Kind == ChaosEventKind.Zombie) cluster.Freeze(victims[0]);
         else cluster.Kill([.. victims]);
         // A step may complete in the instant between the status read and the kill: one more step.
-        if (next.Kind != ChaosEventKind.Terminate) lost.AddRange(victimSlots.Select(k => new LostSlot(k, before.Completed + 1)));
+        if (next.Kind != ChaosEventKind.Terminate) lost.AddRange(victimSlots.Select(k => new LostSlot(k, before.Completed + 1, index)));
         if (next.Kind == ChaosEventKind.KillAll) await cluster.Disconnect(); // no gateway is left
         _log.Information("Fired {Outcome:l}; slots lost: {Slots}", fired.ToString(), victimSlots);
         return new Fired(fired, victims, victimSlots);
@@ -250,7 +253,7 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             }
             // It applied steps while it drained: until its exit it may hold records no one else read.
             var completedAtExit = monitor.Latest?.Completed ?? outcome.CompletedBefore;
-            lost.AddRange(fired.VictimSlots.Select(k => new LostSlot(k, completedAtExit + 1)));
+            lost.AddRange(fired.VictimSlots.Select(k => new LostSlot(k, completedAtExit + 1, outcome.Index)));
         }
     }
 

@@ -1,9 +1,11 @@
 namespace BamOrleans.Tests.Shared.Chaos;
 
-/// <summary>A slot whose silo the driver killed (SIGKILL or SIGTERM), and how far the run had got then.</summary>
+/// <summary>A slot whose silo the driver stopped (SIGKILL, SIGSTOP or SIGTERM), and how far the run had got then.</summary>
 /// <param name="SlotKey">The slot.</param>
-/// <param name="CompletedAtLoss">Steps the run had completed when the silo was stopped.</param>
-internal sealed record LostSlot(string SlotKey, long CompletedAtLoss);
+/// <param name="CompletedAtLoss">Steps the run had completed in the generation the slot was lost in
+/// (a step whose barrier the slot had reached may still complete after its death).</param>
+/// <param name="EventIndex">The trace event that stopped it.</param>
+internal sealed record LostSlot(string SlotKey, long CompletedAtLoss, int EventIndex = -1);
 
 /// <summary>
 /// What the ledger of a churned run must show, as a list of problems (empty: all hold), so that
