@@ -10,7 +10,8 @@ namespace BamOrleans.Cluster.Tests.MultiProcess;
 /// <summary>
 /// Issue 5's chaos test: three real bam-silo processes on redis-server membership with a folder
 /// store train a run while a seeded preemption trace kills a non-leader (kill -9), evicts one
-/// (SIGTERM), kills the leader and then everything, starting replacements after each loss. The
+/// (SIGTERM), kills the leader and then everything, starting a replacement at once after each loss
+/// (all of them after the loss of everything). The
 /// run must still reach its target with every epoch's samples consumed exactly once in the steps
 /// the model went through, no stale message mixed into any of them, identical replicas, and a loss
 /// curve within a stated band of the same run trained without faults on the same cluster.
@@ -20,11 +21,14 @@ namespace BamOrleans.Cluster.Tests.MultiProcess;
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     private const int Silos = 3;
+
     /// <summary>15 epochs. A step of this tiny run takes ~0.2 s; the run must outlast every
     /// replacement's boot (~10 s) and recovery.</summary>
     private const long Steps = 120;
     private const int Seed = 5;
-    /// <summary>Generous for a loaded 2-core machine; see the output for the time taken.</summary>
+
+    /// <summary>Measured: 2.3–2.6 minutes in all on this 2-core machine under a load average of
+    /// about 10; the deadline leaves room, and every wait inside has its own limit.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(240);
 
     /// <summary>Steps averaged at the end of both loss curves: one epoch. The band is
@@ -32,7 +36,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     private const int LossWindow = 8;
 
     [Fact]
-    public async Task Chaos_trace()
+    public async Task A_run_survives_kill_9_SIGTERM_the_leader_and_everything_with_replacements_and_keeps_its_samples_and_loss()
     {
         using var data = new TinyFashionMnist(trainCount: ChaosRunDefinition.DatasetSize, testCount: 10);
         using var log = new LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(new LineSink(output.WriteLine)).CreateLogger();
