@@ -73,8 +73,10 @@ public sealed class LocalCluster : IAsyncDisposable
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
             builder.Services.AddSerilog(log, dispose: false);
+            // Through the primary's gateway only: it holds the membership table, so the cluster
+            // lives as long as it does, while other silos may be stopped or killed (tests do).
             builder.UseOrleansClient(c => c.UseLocalhostClustering(
-                Enumerable.Range(0, siloCount).Select(i => ports[2 * i + 1]).ToArray(), BamSiloOptions.DefaultServiceId, clusterId));
+                [ports[1]], BamSiloOptions.DefaultServiceId, clusterId));
             var client = builder.Build();
             await client.StartAsync(cancellation);
             var cluster = new LocalCluster(silos, client, ports[0], BuildSilo);

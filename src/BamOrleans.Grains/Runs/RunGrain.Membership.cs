@@ -16,6 +16,7 @@ internal sealed partial class RunGrain
     private DateTime _holdSince;
     private Admission? _admission;
     private readonly HashSet<SiloAddress> _departing = [];
+    private DateTime _nextRecoveryAttempt = DateTime.MinValue;
     private readonly Dictionary<SiloAddress, DateTime> _admissionFailedAt = new();
 
     /// <summary>Why a run is paused at a boundary while storage says it runs.</summary>
@@ -92,7 +93,19 @@ internal sealed partial class RunGrain
         if (usable < _plan.Silos && DateTime.UtcNow - _interruptedSince < options.RecoveryGrace && !await SurvivorsPresent())
             return new RunRecovery(RecoveryStatus.WaitingForSilos,
                 $"run {RunId} was laid out on {_plan.Silos} silos and {active} are active: it resumes when {_plan.Silos - active} more join, or on {usable} after {options.RecoveryGrace.TotalSeconds:F0} s");
-        var result = await LayOut(_plan, "recovered", usable);
+        if (DateTime.UtcNow < _nextRecoveryAttempt)
+            return new RunRecovery(RecoveryStatus.WaitingForSilos, $"run {RunId} failed to lay out a moment ago; it tries again shortly");
+        RunLaunchResult result;
+        try
+        {
+            result = await LayOut(_plan, "recovered", usable);
+        }
+        catch (Exception)
+        {
+            // A join failed (a silo died while joining, a checkpoint unreadable): not every tick.
+            _nextRecoveryAttempt = DateTime.UtcNow + RecoveryRetryPause;
+            throw;
+        }
         return new RunRecovery(RecoveryStatus.Resumed,
             $"run {RunId} resumed at step {result.Status.Current.Step} on {result.SlotKeys.Count} slots");
     }
@@ -147,9 +160,11 @@ internal sealed partial class RunGrain
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Run {RunId} could not be laid out again yet; retrying", RunId);
+            logger.LogWarning(e, "Run {RunId} could not be laid out again yet; retrying in {Pause}", RunId, RecoveryRetryPause);
         }
     }
+
+    private static readonly TimeSpan RecoveryRetryPause = TimeSpan.FromSeconds(5);
 
     /// <summary>Whether slots of this run still train on an active silo (the leader alone was
     /// lost): they hold the run's state, so the run resumes on them without waiting for more.</summary>
@@ -164,9 +179,11 @@ internal sealed partial class RunGrain
                 var report = await GrainFactory.GetGrain<IWorkerSlotGrain>(key).GetReport().WaitAsync(TimeSpan.FromSeconds(2));
                 return report.State is SlotState.Waiting or SlotState.Training;
             }
-            catch (Exception)
+            catch (Exception e)
             {
-                return false; // no such slot on that silo (yet), or the silo does not answer
+                // No such slot on that silo (yet), or the silo does not answer.
+                logger.LogInformation("Run {RunId}: no live slot {SlotId} ({Reason})", RunId, key, e.Message);
+                return false;
             }
         });
         return (await Task.WhenAll(probes)).Any(alive => alive);

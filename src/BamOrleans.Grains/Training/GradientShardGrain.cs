@@ -1,3 +1,4 @@
+using BamOrleans.Grains.Placement;
 using BamOrleans.Grains.Steps;
 using Orleans.Concurrency;
 
@@ -10,8 +11,13 @@ namespace BamOrleans.Grains.Training;
 /// <remarks>
 /// The mean is accumulated in float64, in slot order, then rounded once to float32, so it does
 /// not depend on which slot arrived first and every replica receives the same bits.
+/// On the leader, with the rest of the run's coordination: a silo lost elsewhere then takes no
+/// shard with it, and the survivors need no new activation (which the grain directory holds back
+/// for a few seconds after a crash). The price is that the leader's network carries every slot's
+/// gradient both ways; spreading the shards over the slots' silos is the change to make when that
+/// link, not the step's compute, becomes the bottleneck.
 /// </remarks>
-[Reentrant]
+[Reentrant, LeaderPlacement]
 internal sealed class GradientShardGrain : Grain, IGradientShardGrain
 {
     private readonly StampedGather<float[], float[]> _gather;

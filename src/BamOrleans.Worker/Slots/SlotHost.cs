@@ -43,7 +43,9 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
                 log.Information("Slot {SlotId} replaces its replica (at step {Had}) to rejoin run {RunId} at step {Step}",
                     slotId, existing.CompletedSteps, runId, open);
                 _slots.TryRemove(slotId, out _);
-                await Task.Run(existing.Dispose);
+                // Not awaited: the old loop may be waiting on the run, whose layout awaits this join.
+                existing.RequestStop();
+                _ = Task.Run(existing.Dispose);
             }
             var settings = await run.GetSettings()
                            ?? throw new InvalidOperationException($"run {runId} has no settings: create it (bam CLI) before its slots join.");
@@ -151,11 +153,13 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
         var run = grains.GetGrain<IRunGrain>(runId);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var boundaryCheckpointed = false;
-        bool lastHolder = false;
+        var lastHolder = false;
         try
         {
             var status = await run.HoldForDeparture(silo.SiloAddress);
-            lastHolder = status.Slots.Count > 0 && status.Slots.Values.All(s => s.Equals(silo.SiloAddress));
+            // A run that ended needs nothing kept; one whose other slots live on keeps its state there.
+            lastHolder = status.Status is not (RunStatus.Completed or RunStatus.Failed)
+                         && status.Slots.Count > 0 && status.Slots.Values.All(s => s.Equals(silo.SiloAddress));
             while (clock.Elapsed < holdBudget && (status.Status == RunStatus.Running || status.Status == RunStatus.Paused))
             {
                 if (status.Status == RunStatus.Paused && trainers.All(t => t.CompletedSteps == status.Current.Step || !t.IsLive))

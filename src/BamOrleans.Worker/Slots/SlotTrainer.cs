@@ -146,6 +146,10 @@ internal sealed class SlotTrainer : IDisposable
         if (_thread.IsAlive && Thread.CurrentThread != _thread) _thread.Join(ExchangeWait * 3);
     }
 
+    /// <summary>Asks the loop to stop without waiting (the caller may be holding up the very call
+    /// the loop waits on); <see cref="Dispose"/> waits for it.</summary>
+    public void RequestStop() => _stopping = true;
+
     public SlotReport Report() =>
         new(SlotId, RunId, Silo, _state, CompletedSteps, _generation, _lastLoss, _checksum, _error);
 
@@ -176,6 +180,7 @@ internal sealed class SlotTrainer : IDisposable
                 {
                     status = Wait(_run.GetStatus());
                     unreachableSince = null;
+                    if (_stopping) break;
                 }
                 catch (Exception e) when (IsTransient(e))
                 {
@@ -492,6 +497,9 @@ internal sealed class SlotTrainer : IDisposable
     public void Dispose()
     {
         Stop();
+        // The tensors go only once the loop has ended; each of its waits is bounded (the exchange
+        // waits, Orleans' response timeout), so this ends.
+        if (_thread.IsAlive && Thread.CurrentThread != _thread) _thread.Join();
         _optimizer.Dispose();
         _teacher?.Dispose();
         _model.Dispose();
