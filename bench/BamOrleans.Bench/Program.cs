@@ -7,6 +7,7 @@ using BamOrleans.Core.Runtime;
 //   dotnet run -c Release --project bench/BamOrleans.Bench -- traffic
 //   dotnet run -c Release --project bench/BamOrleans.Bench -- checkpoint [--reps 20] [--steps 20] [--warmup 3]
 //   dotnet run -c Release --project bench/BamOrleans.Bench -- cluster [--slots 1,2,3] [--rounds 3] [--steps 30] [--warmup 5] [--batch 120]
+//   dotnet run -c Release --project bench/BamOrleans.Bench -- chaos [--seed 1] [--events 8] [--steps 600] [--silos 3]
 TorchRuntime.Initialize();
 var mode = args.FirstOrDefault();
 return mode switch
@@ -16,6 +17,7 @@ return mode switch
     "traffic" => TrafficTable.Run(BenchArguments.Parse(args.Skip(1), mode)),
     "checkpoint" => CheckpointBenchmark.Run(BenchArguments.Parse(args.Skip(1), mode)),
     "cluster" => ClusterBenchmark.Run(ClusterBenchArguments.Parse(args.Skip(1))),
+    "chaos" => ChaosBenchmark.Run(ChaosBenchArguments.Parse(args.Skip(1))),
     _ => Usage(),
 };
 
@@ -26,10 +28,13 @@ static int Usage()
     Console.Error.WriteLine("       bench traffic [--out bench-results/traffic.json]");
     Console.Error.WriteLine("       bench checkpoint [--reps 20] [--steps 20] [--warmup 3] [--threads N] [--data DIR] [--out bench-results/checkpoint.json]");
     Console.Error.WriteLine("       bench cluster [--slots 1,2,3] [--rounds 3] [--steps 30] [--warmup 5] [--batch 120] [--threads 2] [--local-views 2] [--data DIR] [--out bench-results/cluster.json]");
+    Console.Error.WriteLine("       bench chaos [--seed 1] [--events 8] [--steps 600] [--silos 3] [--out bench-results/chaos.json]");
     Console.Error.WriteLine("  step: images/s of one BAM training step in TorchSharp and, in the same run, in PyTorch");
     Console.Error.WriteLine("  sinkhorn: ms of the leader's S = rows·Cᵀ, global mask and Sinkhorn log-scales against N global rows");
     Console.Error.WriteLine("  traffic: bytes per step per slot (SlotTraffic) for W = 1, 2, 3, 4, 8, with and without EMA teacher");
     Console.Error.WriteLine("  checkpoint: the default run's checkpoint: size, training stall (snapshot), upload to a folder and to Azurite, against the step time");
     Console.Error.WriteLine("  cluster: the main job's step in one process and on W in-process silos: time, phases, measured bytes per slot");
+    Console.Error.WriteLine("  chaos: a run on bam-silo processes under a seeded preemption trace (kill -9, SIGTERM, leader, all) against the same run without faults:");
+    Console.Error.WriteLine("         seconds from a loss to the next step, steps recomputed, goodput");
     return 2;
 }

@@ -24,13 +24,15 @@ public static class SiloProcess
     /// <param name="threads">libtorch threads for its slots (null: the silo's default).</param>
     /// <param name="onLine">Receives each line the silo prints.</param>
     /// <param name="storeFolder">Checkpoint folder (--store-folder), or null.</param>
+    /// <param name="extraArguments">More bam-silo options, passed as they are (e.g. --drain-seconds 10).</param>
     public static ChildProcess StartRedisSilo(string name, string redis, string clusterId, int siloPort, int gatewayPort,
-        int? threads = null, Action<string>? onLine = null, string? storeFolder = null) =>
+        int? threads = null, Action<string>? onLine = null, string? storeFolder = null, IEnumerable<string>? extraArguments = null) =>
         ChildProcess.Start(name, DotnetHost,
         [
             SiloDll, "--clustering", "redis", "--redis", redis, "--cluster-id", clusterId,
             "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--advertise-ip", "127.0.0.1",
             .. threads is { } t ? new[] { "--threads", t.ToString() } : [],
             .. storeFolder is { } f ? new[] { "--store-folder", f } : [],
+            .. extraArguments ?? [],
         ], onLine: onLine);
 }
