@@ -27,9 +27,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
     private const long Steps = 120;
     private const int Seed = 5;
 
-    /// <summary>Measured on this 2-core machine under a load average of 7–10: 1.3 minutes in all
-    /// (2.3–2.6 while a crashed silo's directory range stayed leased for 15 s); the deadline leaves
-    /// room, and every wait inside has its own limit.</summary>
+    /// <summary>Measured on this 2-core machine under a load average of 7–10: 1.3 minutes in all;
+    /// the deadline leaves room, and every wait inside has its own limit.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(240);
 
     /// <summary>Steps averaged at the end of both loss curves: one epoch. The band is
