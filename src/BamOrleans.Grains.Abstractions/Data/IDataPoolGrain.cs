@@ -59,6 +59,14 @@ public interface IDataPoolGrain : IGrainWithStringKey
     [Alias("Restore")]
     Task Restore(DataPositions positions, IReadOnlyList<string> slotIds);
 
+    /// <summary>
+    /// Forgets everything, with its shards: the activations end, and the next call starts a fresh
+    /// pool, which <see cref="Restore"/> can put at a checkpoint's positions. For a run laid out
+    /// again from a checkpoint while its pool lived on (positions never move back otherwise).
+    /// </summary>
+    [Alias("Discard")]
+    Task Discard();
+
     /// <summary>Epoch, committed step, every shard's position and lease holder, and refusals by reason.</summary>
     [Alias("GetSnapshot"), ReadOnly]
     Task<DataPoolSnapshot> GetSnapshot();

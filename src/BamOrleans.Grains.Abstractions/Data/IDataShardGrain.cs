@@ -37,4 +37,9 @@ public interface IDataShardGrain : IGrainWithStringKey
     /// <summary>The committed position and range.</summary>
     [Alias("GetState"), ReadOnly]
     Task<DataShardState> GetState();
+
+    /// <summary>Forgets everything: the activation ends, and the next call starts a fresh shard
+    /// (its pool is being put back to a checkpoint's positions, see <see cref="IDataPoolGrain.Discard"/>).</summary>
+    [Alias("Discard")]
+    Task Discard();
 }

@@ -130,6 +130,15 @@ internal sealed class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDat
             RunId, positions.AfterStep, positions.Epoch);
     }
 
+    public async Task Discard()
+    {
+        if (_settings is { } settings)
+            await Task.WhenAll(Enumerable.Range(0, settings.ShardCount)
+                .Select(j => GrainFactory.GetGrain<IDataShardGrain>(DataShardKey.Of(RunId, j)).Discard()));
+        logger.LogInformation("Data pool of run {RunId}: discarded after step {Step}, to be restored from a checkpoint", RunId, _committedStep);
+        DeactivateOnIdle();
+    }
+
     public Task<DataPoolSnapshot> GetSnapshot()
     {
         var book = _committed;

@@ -89,6 +89,12 @@ internal sealed class DataShardGrain(ILogger<DataShardGrain> logger) : Grain, ID
 
     public Task<DataShardState> GetState() => Task.FromResult(State());
 
+    public Task Discard()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     private DataPoolSettings RequireSettings(string action) =>
         _settings ?? throw new InvalidOperationException($"data shard {Key} has no settings, so it cannot {action}: configure the run's data pool first");
 

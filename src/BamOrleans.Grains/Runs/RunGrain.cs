@@ -116,18 +116,17 @@ internal sealed partial class RunGrain(
             await OpenAt(resumeFrom.NextStep);
         }
         var pool = GrainFactory.GetGrain<IDataPoolGrain>(RunId);
-        await pool.Configure(plan.Pool);
         if (resumeFrom is not null)
         {
-            // The pool lives on the leader with this grain, so it is fresh after a loss that
-            // interrupted the run. One that survived is ahead of the checkpoint only if every
-            // slot's silo died but the leader (holding no slot) did not; it then keeps its place.
-            var committed = (await pool.GetSnapshot()).CommittedStep;
-            if (committed < 0) await pool.Restore(resumeFrom.Positions, slotKeys);
-            else if (committed > resumeFrom.Positions.AfterStep)
-                logger.LogWarning("Run {RunId}: the data pool kept its place after step {Committed}, past the checkpoint's {AfterStep}: the samples in between are not redrawn this epoch",
-                    RunId, committed, resumeFrom.Positions.AfterStep);
+            // The pool lives on the leader with this grain, so it is usually fresh after a loss that
+            // interrupted the run; one that lived on (the slots' silos died, or drained, but not the
+            // leader) may be past the checkpoint, and positions never move back: start it afresh.
+            var drawn = await pool.GetSnapshot();
+            if (drawn.CommittedStep >= 0 || drawn.Planned is not null) await pool.Discard();
+            await pool.Configure(plan.Pool);
+            await pool.Restore(resumeFrom.Positions, slotKeys);
         }
+        else await pool.Configure(plan.Pool);
 
         await JoinAll(slotKeys);
         _interrupted = false;

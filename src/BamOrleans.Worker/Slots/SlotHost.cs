@@ -154,12 +154,13 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var boundaryCheckpointed = false;
         var lastHolder = false;
+        var ended = false;
         try
         {
             var status = await run.HoldForDeparture(silo.SiloAddress);
+            ended = status.Status is RunStatus.Completed or RunStatus.Failed;
             // A run that ended needs nothing kept; one whose other slots live on keeps its state there.
-            lastHolder = status.Status is not (RunStatus.Completed or RunStatus.Failed)
-                         && status.Slots.Count > 0 && status.Slots.Values.All(s => s.Equals(silo.SiloAddress));
+            lastHolder = !ended && status.Slots.Count > 0 && status.Slots.Values.All(s => s.Equals(silo.SiloAddress));
             while (clock.Elapsed < holdBudget && (status.Status == RunStatus.Running || status.Status == RunStatus.Paused))
             {
                 if (status.Status == RunStatus.Paused && trainers.All(t => t.CompletedSteps == status.Current.Step || !t.IsLive))
@@ -198,15 +199,13 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
             trainer.Dispose();
         }
         log.Information("Slot(s) of run {RunId} left in {Seconds:F1} s ({How})", runId, clock.Elapsed.TotalSeconds,
-            boundaryCheckpointed ? "at a checkpointed step boundary" : lastHolder ? "with an emergency checkpoint" : "mid-step");
+            ended ? "the run had ended" : boundaryCheckpointed ? "at a checkpointed step boundary"
+            : lastHolder ? "with an emergency checkpoint" : "mid-step, the others redo it");
     }
 
     /// <summary>The silo stops without notice (its stop was cancelled: a crash or an abort): the
     /// slots stop where they are, as if the process had died, and nothing is handed over.</summary>
-    public async Task StopAll()
-    {
-        await Task.WhenAll(_slots.Values.Select(trainer => Task.Run(trainer.Stop)));
-    }
+    public Task StopAll() => Task.WhenAll(_slots.Values.Select(trainer => Task.Run(trainer.Stop)));
 
     public void Dispose()
     {

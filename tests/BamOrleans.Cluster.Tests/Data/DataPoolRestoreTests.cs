@@ -81,6 +81,32 @@ public sealed class DataPoolRestoreTests(InProcessCluster cluster)
         Assert.Contains("not after step 7", unknown.Message);
     }
 
+    [Fact]
+    public async Task A_pool_past_a_checkpoint_is_discarded_and_restored_to_it_and_then_draws_what_it_drew_after_it()
+    {
+        // A run laid out again from a checkpoint while its pool lived on (its slots' silos died,
+        // the leader did not): positions never move back, so the pool starts afresh.
+        var (pool, run) = await Pool();
+        var drawn = new Dictionary<long, int[][]>();
+        DataPositions? positions = null;
+        for (long step = 0; step <= 6; step++)
+        {
+            drawn[step] = await DrawAll(pool, new StepStamp(run, 1, step));
+            if (step == 2) positions = await pool.PositionsAfter(2);
+        }
+
+        await pool.Discard();
+        var fresh = await pool.GetSnapshot();
+        Assert.Equal(-1, fresh.CommittedStep);
+        Assert.Null(fresh.Planned);
+        Assert.Equal(-1, (await cluster.Client.GetGrain<IDataShardGrain>(DataShardKey.Of(run, 0)).GetState()).CommittedStep);
+
+        await pool.Configure(Settings);
+        await pool.Restore(positions!, Slots);
+        for (long step = 3; step <= 6; step++)
+            Assert.Equal(drawn[step], await DrawAll(pool, new StepStamp(run, 2, step)));
+    }
+
     private async Task<(IDataPoolGrain Pool, string RunId)> Pool()
     {
         var runId = $"restore-{Guid.NewGuid():N}";
