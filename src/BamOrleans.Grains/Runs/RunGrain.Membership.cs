@@ -16,6 +16,8 @@ internal sealed partial class RunGrain
     private DateTime _holdSince;
     private Admission? _admission;
     private readonly HashSet<SiloAddress> _departing = [];
+    // Silos that announced leaving: still listed as active until Orleans stops them, never admitted again.
+    private readonly HashSet<SiloAddress> _departed = [];
     private DateTime _nextRecoveryAttempt = DateTime.MinValue;
     private readonly Dictionary<SiloAddress, DateTime> _admissionFailedAt = new();
 
@@ -75,7 +77,7 @@ internal sealed partial class RunGrain
             return;
         }
         if (_status != RunStatus.Running || _plan is null) return;
-        var change = ElasticMembership.Decide(_roster.Snapshot(), WithoutRecentFailures(view), _plan);
+        var change = ElasticMembership.Decide(_roster.Snapshot(), WithoutUnfitSilos(view), _plan);
         if (change.StandAside.Count > 0) await StandAside(change.StandAside);
         else if (change.Admit.Count > 0 && resumePoints.IsAvailable) BeginAdmission(change.Admit);
     }
@@ -113,6 +115,7 @@ internal sealed partial class RunGrain
     public Task<RunStatusSnapshot> HoldForDeparture(SiloAddress silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
+        _departed.Add(silo);
         var holdsSlots = _roster.Snapshot().Values.Contains(silo);
         if (!holdsSlots || RunLifecycle.IsFinal(_status) || (_status != RunStatus.Running && _hold == RunHold.None))
             return Task.FromResult(Snapshot());
@@ -268,15 +271,16 @@ internal sealed partial class RunGrain
         _departing.Clear();
     }
 
-    /// <summary>The view without silos whose admission failed recently, so a silo that cannot
-    /// take a slot is not retried on every look.</summary>
-    private ClusterMembershipSnapshot WithoutRecentFailures(ClusterMembershipSnapshot view)
+    /// <summary>The view without silos that are leaving (they look active until Orleans stops
+    /// them) or whose admission failed recently, so a silo that cannot take a slot is not retried
+    /// on every look.</summary>
+    private ClusterMembershipSnapshot WithoutUnfitSilos(ClusterMembershipSnapshot view)
     {
         var now = DateTime.UtcNow;
         foreach (var (silo, at) in _admissionFailedAt.ToList())
             if (now - at > options.AdmissionBackoff) _admissionFailedAt.Remove(silo);
-        if (_admissionFailedAt.Count == 0) return view;
-        var members = view.Members.Where(m => !_admissionFailedAt.ContainsKey(m.Key)).ToDictionary();
+        if (_admissionFailedAt.Count == 0 && _departed.Count == 0) return view;
+        var members = view.Members.Where(m => !_admissionFailedAt.ContainsKey(m.Key) && !_departed.Contains(m.Key)).ToDictionary();
         return new ClusterMembershipSnapshot(System.Collections.Immutable.ImmutableDictionary.CreateRange(members), view.Version);
     }
 }

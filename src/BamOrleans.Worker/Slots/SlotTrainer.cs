@@ -215,8 +215,14 @@ internal sealed class SlotTrainer : IDisposable
                     break;
                 }
                 if (status.Current.Step != CompletedSteps)
-                    throw new InvalidOperationException(
-                        $"the run is at step {status.Current.Step} but this replica has applied {CompletedSteps}: it missed steps and cannot rejoin with stale weights.");
+                {
+                    // Out of step with the run (it missed a step's outcome): its weights cannot be
+                    // trusted. It leaves; the run goes on and admits the silo again from a checkpoint.
+                    _log.Warning("Slot {SlotId}: the run is at step {Step} but this replica has applied {Applied}; it leaves the run to rejoin from a checkpoint",
+                        SlotId, status.Current.Step, CompletedSteps);
+                    Wait(_run.UnregisterSlot(SlotId));
+                    break;
+                }
                 _state = SlotState.Training;
                 bool applied;
                 try
@@ -326,8 +332,14 @@ internal sealed class SlotTrainer : IDisposable
             return false;
         }
         var outcome = Wait(_run.WaitForStep(stamp, ExchangeWait));
-        while (outcome.Status == StepWaitStatus.TimedOut && !_stopping && StillOpen(stamp))
+        while (outcome.Status == StepWaitStatus.TimedOut && !_stopping)
+        {
+            // Once the step is no longer the open one, one more wait answers at once: Completed if
+            // it completed meanwhile (then it must be applied), refused or superseded if not.
+            var open = StillOpen(stamp);
             outcome = Wait(_run.WaitForStep(stamp, ExchangeWait));
+            if (!open) break;
+        }
         if (outcome.Status != StepWaitStatus.Completed || outcome.Result is null) return false;
         var barrierSeconds = Lap();
 
