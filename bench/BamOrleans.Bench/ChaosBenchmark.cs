@@ -30,7 +30,7 @@ internal static class ChaosBenchmark
         if (trace.MinimumSteps >= args.Steps)
             throw new ArgumentException($"--steps {args.Steps}: the trace needs at least {trace.MinimumSteps} steps to fire all its events; raise --steps or lower --events");
         var definition = ChaosRunDefinition.For(data.Directory, args.Steps);
-        var deadline = new ChaosDeadline(Budget);
+        var deadline = new Deadline(Budget);
         Console.WriteLine($"chaos: {args.Steps} steps of {ChaosRunDefinition.GlobalBatch} images on {args.Silos} bam-silo processes (1 libtorch thread each, " +
                           $"{Environment.ProcessorCount} cores), checkpoint every {ChaosRunDefinition.CheckpointEvery} steps; trace {trace}");
 
@@ -44,7 +44,7 @@ internal static class ChaosBenchmark
 
     /// <summary>Starts a cluster, runs <paramref name="work"/> on it, stops every process by id
     /// (also on failure, after printing the processes' last lines).</summary>
-    private static async Task<T> OnFreshCluster<T>(int silos, ChaosDeadline deadline, ILogger log, Func<ChaosDriver, Task<T>> work)
+    private static async Task<T> OnFreshCluster<T>(int silos, Deadline deadline, ILogger log, Func<ChaosDriver, Task<T>> work)
     {
         ChaosCluster? cluster = null;
         var passed = false;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BamOrleans.Core.Training;
 using BamOrleans.Grains.Data;
+using BamOrleans.Grains.Placement;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Training;
 using BamOrleans.Worker.Runs;
@@ -93,7 +94,7 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
                 status = await Run.GetStatus();
                 reports = await Reports();
             }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
+            catch (Exception e) when (ClusterFaults.IsTransient(e))
             {
                 // The leader silo (where the run lives) was lost: the run comes back on the next one.
                 _log.Warning("Run {RunId} does not answer ({Reason}); asking again", RunId, e.Message);
@@ -160,7 +161,7 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
         var reports = await Task.WhenAll(SlotKeys.Select(async k =>
         {
             try { return await client.GetGrain<IWorkerSlotGrain>(k).GetReport(); }
-            catch (Exception e) when (e is OrleansException or TimeoutException) { return null; }
+            catch (Exception e) when (ClusterFaults.IsTransient(e)) { return null; }
         }));
         return reports.OfType<SlotReport>().ToList();
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using BamOrleans.Checkpoints;
 using BamOrleans.Core.Training;
+using BamOrleans.Grains.Placement;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Training;
 using BamOrleans.Storage;
@@ -176,7 +177,7 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
                 status = await run.GetStatus();
             }
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
+        catch (Exception e) when (ClusterFaults.IsTransient(e))
         {
             log.Warning("Run {RunId} did not answer while this silo drained ({Reason}); its slots stop where they are", runId, e.Message);
         }
@@ -191,7 +192,7 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
             {
                 await run.UnregisterSlot(trainer.SlotId);
             }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
+            catch (Exception e) when (ClusterFaults.IsTransient(e))
             {
                 log.Warning("Slot {SlotId} could not unregister from run {RunId} ({Reason}); membership will drop it", trainer.SlotId, runId, e.Message);
             }

@@ -8,6 +8,7 @@ using BamOrleans.Core.Objective;
 using BamOrleans.Core.Optim;
 using BamOrleans.Core.Training;
 using BamOrleans.Grains.Data;
+using BamOrleans.Grains.Placement;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Steps;
 using BamOrleans.Grains.Training;
@@ -182,7 +183,7 @@ internal sealed class SlotTrainer : IDisposable
                     unreachableSince = null;
                     if (_stopping) break;
                 }
-                catch (Exception e) when (IsTransient(e))
+                catch (Exception e) when (ClusterFaults.IsTransient(e))
                 {
                     // The run's silo (the leader) was lost: its next activation comes up on another
                     // silo once membership has declared the old one dead.
@@ -229,7 +230,7 @@ internal sealed class SlotTrainer : IDisposable
                 {
                     lock (_stepLock) applied = TryStep(status);
                 }
-                catch (Exception e) when (IsTransient(e))
+                catch (Exception e) when (ClusterFaults.IsTransient(e))
                 {
                     // A silo of the step (the aggregator's, a gradient shard's, the pool's) was
                     // lost mid-step: nothing was applied; the run's next generation redoes the step.
@@ -249,10 +250,6 @@ internal sealed class SlotTrainer : IDisposable
             _log.Error(e, "Slot {SlotId} stopped: {Reason}", SlotId, e.Message);
         }
     }
-
-    /// <summary>Failures of the cluster rather than of the step's content: a silo lost or not
-    /// answering in time. The step is retried; anything else stops the slot.</summary>
-    private static bool IsTransient(Exception e) => e is OrleansException or TimeoutException;
 
     /// <summary>One attempt at the run's open step: true when the step was applied; false, having
     /// applied nothing, when the step was superseded or refused (the loop then re-reads the run).</summary>

@@ -1,5 +1,5 @@
-using BamOrleans.Cluster.Tests.Support;
 using BamOrleans.Grains.Runs;
+using BamOrleans.Tests.Shared;
 using BamOrleans.Grains.Steps;
 
 namespace BamOrleans.Cluster.Tests.InProcess;

@@ -40,7 +40,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         using var data = new TinyFashionMnist(trainCount: ChaosRunDefinition.DatasetSize, testCount: 10);
         using var log = new LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(new LineSink(output.WriteLine)).CreateLogger();
-        var deadline = new ChaosDeadline(Budget);
+        var deadline = new Deadline(Budget);
         var passed = false;
         ChaosCluster? cluster = null;
         try

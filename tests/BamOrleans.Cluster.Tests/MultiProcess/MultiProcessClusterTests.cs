@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BamOrleans.Client;
-using BamOrleans.Cluster.Tests.Support;
 using BamOrleans.Cluster.Tests.Training;
 using BamOrleans.Core.Data;
 using BamOrleans.Core.Models;
@@ -57,7 +56,7 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
             await deadline.Until("every silo to report it is up", () => Task.FromResult(silos.All(s => s.Printed(" up: cluster "))), Logs);
             output.WriteLine($"silos up after {clock.Elapsed.TotalSeconds:F1} s");
 
-            client = await ConnectClient(redis.Configuration, clusterId, deadline, Logs);
+            client = await RedisClusterClient.Connect(redis.Configuration, clusterId, deadline, Logs);
             var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
 
             // Membership: the table holds the three, and each silo's own view has all three.
@@ -95,7 +94,7 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
         finally
         {
             // Stop everything first, assert after: one failure must not leave the other processes running.
-            await StopClient(client, output);
+            await RedisClusterClient.Stop(client, output.WriteLine);
             var leftBehind = started.Where(p => !p.KillAndWait(TimeSpan.FromSeconds(10))).Select(p => $"{p.Name} (pid {p.Id})").ToList();
             foreach (var process in started) output.WriteLine(process.Tail(passed ? 8 : 60));
             redis?.Dispose();
@@ -106,58 +105,6 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
             Assert.Empty(ChildProcess.RunningWithCommandLine(clusterId));
             if (redisDirectory is not null) Assert.Empty(ChildProcess.RunningWithCommandLine(redisDirectory));
         }
-    }
-
-    /// <summary>Stops and disposes a test's client; a failure to stop is reported, not thrown, so
-    /// the caller goes on to kill its processes.</summary>
-    internal static async Task StopClient(IHost? client, ITestOutputHelper output)
-    {
-        if (client is null) return;
-        try
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await client.StopAsync(stop.Token);
-        }
-        catch (Exception e)
-        {
-            output.WriteLine($"client stop: {e.GetType().Name}: {e.Message}");
-        }
-        finally
-        {
-            client.Dispose();
-        }
-    }
-
-    internal static async Task<IHost> ConnectClient(string redis, string clusterId, Deadline deadline, Func<string> logs)
-    {
-        IHost? connected = null;
-        await deadline.Until("a client to connect through the gateways", async () =>
-        {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.UseOrleansClient(c =>
-            {
-                c.Configure<Orleans.Configuration.ClusterOptions>(o =>
-                {
-                    o.ClusterId = clusterId;
-                    o.ServiceId = BamSiloOptions.DefaultServiceId;
-                });
-                c.UseRedisClustering(redis);
-            });
-            var host = builder.Build();
-            try
-            {
-                using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                await host.StartAsync(attempt.Token);
-                connected = host;
-                return true;
-            }
-            catch
-            {
-                host.Dispose();
-                throw;
-            }
-        }, logs, TimeSpan.FromSeconds(1));
-        return connected!;
     }
 
     /// <summary>

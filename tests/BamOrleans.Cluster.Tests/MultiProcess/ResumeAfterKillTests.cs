@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BamOrleans.Client;
-using BamOrleans.Cluster.Tests.Support;
 using BamOrleans.Cluster.Tests.Training;
 using BamOrleans.Core.Data;
 using BamOrleans.Core.Models;
@@ -65,7 +64,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper output)
             var definition = Definition(data.Directory);
             var runId = $"kill-{Guid.NewGuid():N}";
             var first = StartSilos("first");
-            client = await MultiProcessClusterTests.ConnectClient(redis.Configuration, clusterId, deadline, Logs);
+            client = await RedisClusterClient.Connect(redis.Configuration, clusterId, deadline, Logs);
             var run = new ClusterRun(client.Services.GetRequiredService<IClusterClient>(), runId, log);
             await deadline.Until($"{SiloCount} active silos", async () =>
                 (await client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == SiloCount, Logs);
@@ -76,13 +75,13 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper output)
             // Every node lost at once: SIGKILL, no drain, no flush.
             foreach (var silo in first) silo.Kill();
             foreach (var silo in first) Assert.True(silo.KillAndWait(TimeSpan.FromSeconds(10)), $"{silo.Name} did not die");
-            await MultiProcessClusterTests.StopClient(client, output);
+            await RedisClusterClient.Stop(client, output.WriteLine);
             client = null;
             output.WriteLine($"killed both silos after {doneAtKill}+ steps");
 
             var restartedAt = Stopwatch.StartNew();
             StartSilos("second");
-            client = await MultiProcessClusterTests.ConnectClient(redis.Configuration, clusterId, deadline, Logs);
+            client = await RedisClusterClient.Connect(redis.Configuration, clusterId, deadline, Logs);
             var grains = client.Services.GetRequiredService<IClusterClient>();
             run = new ClusterRun(grains, runId, log);
             RunStatusSnapshot status = null!;
@@ -111,7 +110,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper output)
         finally
         {
             // Stop everything first, assert after: one failure must not leave the other processes running.
-            await MultiProcessClusterTests.StopClient(client, output);
+            await RedisClusterClient.Stop(client, output.WriteLine);
             var leftBehind = started.Where(p => !p.KillAndWait(TimeSpan.FromSeconds(10))).Select(p => $"{p.Name} (pid {p.Id})").ToList();
             foreach (var process in started) output.WriteLine(process.Tail(passed ? 5 : 60));
             redis?.Dispose();

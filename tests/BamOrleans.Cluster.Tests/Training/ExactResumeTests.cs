@@ -87,7 +87,7 @@ public sealed class ExactResumeTests(InProcessCluster shared, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task A_run_whose_silos_all_stopped_mid_run_resumes_by_itself_when_silos_start_again_and_ends_as_if_straight()
+    public async Task A_run_whose_silos_were_all_lost_mid_run_resumes_by_itself_when_silos_start_again_and_ends_as_if_straight()
     {
         var folder = Directory.CreateTempSubdirectory("bam-self-resume-").FullName;
         try
@@ -137,12 +137,12 @@ public sealed class ExactResumeTests(InProcessCluster shared, ITestOutputHelper 
             // stopping slot may abandon that), before the end, and redid the rest exactly.
             var resumedAt = resumedSamples.Keys.Min();
             Assert.True(resumedAt % 2 == 0 && resumedAt >= stoppedAfter - 2 && resumedAt < steps,
-                $"resumed at step {resumedAt}; {stoppedAfter} steps were done when the silos began to stop");
+                $"resumed at step {resumedAt}; {stoppedAfter} steps were done when the silos were lost");
             foreach (var (step, samples) in resumedSamples)
                 Assert.Equal(straightSamples[step], samples);
             foreach (var (name, block) in straightModel.Tensors)
                 Assert.True(block.Data.AsSpan().SequenceEqual(resumedModel.Tensors[name].Data), $"{name} differs after resuming by itself");
-            output.WriteLine($"silos began to stop after {stoppedAfter} steps; resumed by itself at step {resumedAt}; {straightModel.Tensors.Count} tensors bit-identical to {steps} steps straight");
+            output.WriteLine($"silos lost after {stoppedAfter} steps; resumed by itself at step {resumedAt}; {straightModel.Tensors.Count} tensors bit-identical to {steps} steps straight");
 
             // The run's state lives in the store beside its checkpoints.
             Assert.Contains(await store.List("grain-state/"), b => b.Name.Contains(runId, StringComparison.Ordinal));

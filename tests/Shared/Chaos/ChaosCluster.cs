@@ -69,7 +69,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
     /// <summary>Starts redis-server and <paramref name="silos"/> silos, connects a client and waits
     /// until membership shows every silo active.</summary>
     /// <param name="extraSiloArguments">More bam-silo options for every silo (e.g. --drain-seconds 10).</param>
-    public static async Task<ChaosCluster> Start(int silos, ChaosDeadline deadline, ILogger log, IReadOnlyList<string>? extraSiloArguments = null)
+    public static async Task<ChaosCluster> Start(int silos, Deadline deadline, ILogger log, IReadOnlyList<string>? extraSiloArguments = null)
     {
         var cluster = new ChaosCluster(log, extraSiloArguments ?? []);
         try
@@ -102,7 +102,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until membership lists exactly <paramref name="count"/> active silos.</summary>
-    public Task WaitForActive(int count, ChaosDeadline deadline, TimeSpan? limit = null)
+    public Task WaitForActive(int count, Deadline deadline, TimeSpan? limit = null)
     {
         var seen = -1;
         return deadline.Until($"{count} active silos", async () =>
@@ -111,18 +111,18 @@ internal sealed class ChaosCluster : IAsyncDisposable
     }
 
     /// <summary>Connects a client (after every silo was lost the old one has no gateway left).</summary>
-    public async Task Connect(ChaosDeadline deadline)
+    public async Task Connect(Deadline deadline)
     {
         var redis = _redis ?? throw new InvalidOperationException("redis-server is not running");
         await Disconnect();
-        _client = await ChaosClient.Connect(redis.Configuration, ClusterId, deadline, () => Logs());
+        _client = await RedisClusterClient.Connect(redis.Configuration, ClusterId, deadline, () => Logs());
     }
 
     public async Task Disconnect()
     {
         var client = _client;
         _client = null;
-        await ChaosClient.Stop(client, _log);
+        await RedisClusterClient.Stop(client, message => _log.Warning("{Message}", message));
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace BamOrleans.Tests.Shared.Chaos;
 /// for its effect, times it, and keeps every slot's step records in a <see cref="StepLedger"/> for
 /// the checks. Also trains the same definition without faults, for the comparison.
 /// </summary>
-internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, ILogger log)
+internal sealed class ChaosDriver(ChaosCluster cluster, Deadline deadline, ILogger log)
 {
     /// <summary>The most one event may take to show its effect: membership declares a killed silo
     /// dead in seconds, a restart of every silo takes the .NET start as well; generous for a loaded
@@ -182,7 +182,7 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
             if (outcome.Category == LossCategory.Replacement) await SettleReplacement(fired, monitor, collector, planned, describe);
             else await SettleLoss(fired, monitor, collector, lost, problems, describe);
         }
-        catch (Exception e) when (e is TimeoutException or ChaosAbortException)
+        catch (Exception e) when (e is TimeoutException or WaitAbortedException)
         {
             problems.Add($"event #{outcome.Index} ({outcome.Event}): {e.Message}");
             throw;
@@ -298,11 +298,11 @@ internal sealed class ChaosDriver(ChaosCluster cluster, ChaosDeadline deadline, 
     private static bool Check(LedgerCollector collector, RunMonitor.Observation seen, EventOutcome? awaiting = null)
     {
         if (awaiting is not null && seen.Status.Status == BamOrleans.Grains.Runs.RunStatus.Completed)
-            throw new ChaosAbortException($"the run completed its steps before the effect of event #{awaiting.Index} ({awaiting.Event}) was seen: " +
+            throw new WaitAbortedException($"the run completed its steps before the effect of event #{awaiting.Index} ({awaiting.Event}) was seen: " +
                                           "lengthen the run (steps) or shorten the trace");
         if (seen.Status.Status == BamOrleans.Grains.Runs.RunStatus.Failed)
-            throw new ChaosAbortException($"the run failed: {seen.Status.FailureReason}");
-        if (collector.Failure is { } failure) throw new ChaosAbortException(failure);
+            throw new WaitAbortedException($"the run failed: {seen.Status.FailureReason}");
+        if (collector.Failure is { } failure) throw new WaitAbortedException(failure);
         return true;
     }
 

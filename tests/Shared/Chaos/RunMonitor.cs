@@ -76,7 +76,7 @@ internal sealed class RunMonitor : IAsyncDisposable
     }
 
     /// <summary>Waits until an observation satisfies <paramref name="condition"/>; returns it.</summary>
-    public async Task<Observation> WaitFor(string what, Func<Observation, bool> condition, ChaosDeadline deadline, TimeSpan? limit = null,
+    public async Task<Observation> WaitFor(string what, Func<Observation, bool> condition, Deadline deadline, TimeSpan? limit = null,
         Func<string>? describe = null)
     {
         Observation? found = null;

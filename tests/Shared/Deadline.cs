@@ -1,10 +1,10 @@
-namespace BamOrleans.Tests.Shared.Chaos;
+namespace BamOrleans.Tests.Shared;
 
 /// <summary>
-/// The point in time by which the whole chaos run must be over; every wait of the driver is bounded
-/// by it. (The tests' own Deadline lives in the test project; the bench needs the same rule.)
+/// A point in time every wait of a test (or of the chaos bench) must finish by. Polls a condition
+/// until it holds or the deadline passes; then fails saying what was awaited and what was seen last.
 /// </summary>
-internal sealed class ChaosDeadline(TimeSpan budget)
+internal sealed class Deadline(TimeSpan budget)
 {
     private readonly DateTime _end = DateTime.UtcNow + budget;
 
@@ -38,7 +38,7 @@ internal sealed class ChaosDeadline(TimeSpan budget)
                     last = null;
                 }
             }
-            catch (ChaosAbortException)
+            catch (WaitAbortedException)
             {
                 throw;
             }
@@ -56,5 +56,5 @@ internal sealed class ChaosDeadline(TimeSpan budget)
 }
 
 /// <summary>Thrown from inside a wait when waiting longer is pointless (the run or a slot failed):
-/// <see cref="ChaosDeadline.Until"/> lets it through instead of retrying.</summary>
-internal sealed class ChaosAbortException(string message) : Exception(message);
+/// <see cref="Deadline.Until"/> lets it through instead of retrying.</summary>
+internal sealed class WaitAbortedException(string message) : Exception(message);

@@ -1,15 +1,14 @@
 using BamOrleans.Silo;
 using Microsoft.Extensions.Hosting;
-using Serilog;
 
-namespace BamOrleans.Tests.Shared.Chaos;
+namespace BamOrleans.Tests.Shared;
 
-/// <summary>An Orleans client host on the chaos cluster's Redis membership.</summary>
-internal static class ChaosClient
+/// <summary>An Orleans client host on a test cluster's Redis membership (the multi-process tests, the chaos bench).</summary>
+internal static class RedisClusterClient
 {
     /// <summary>Connects through whichever gateways are up, retrying under the deadline (silos may
     /// still be starting).</summary>
-    public static async Task<IHost> Connect(string redis, string clusterId, ChaosDeadline deadline, Func<string> logs)
+    public static async Task<IHost> Connect(string redis, string clusterId, Deadline deadline, Func<string> logs)
     {
         IHost? connected = null;
         await deadline.Until("a client to connect through the gateways", async () =>
@@ -41,9 +40,9 @@ internal static class ChaosClient
         return connected!;
     }
 
-    /// <summary>Stops and disposes a client; a failure to stop is logged, not thrown, so the caller
-    /// goes on to stop its processes.</summary>
-    public static async Task Stop(IHost? client, ILogger log)
+    /// <summary>Stops and disposes a client; a failure to stop is reported, not thrown, so the
+    /// caller goes on to stop its processes.</summary>
+    public static async Task Stop(IHost? client, Action<string> report)
     {
         if (client is null) return;
         try
@@ -53,7 +52,7 @@ internal static class ChaosClient
         }
         catch (Exception e)
         {
-            log.Warning("Client stop: {Error}", e.Message);
+            report($"client stop: {e.GetType().Name}: {e.Message}");
         }
         finally
         {
