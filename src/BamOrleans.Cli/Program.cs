@@ -1,4 +1,3 @@
-using System.CommandLine;
 using BamOrleans.Cli.Commands;
 using BamOrleans.Core.Runtime;
 using Serilog;
@@ -23,9 +22,7 @@ Log.Logger = new LoggerConfiguration()
 try
 {
     TorchRuntime.Initialize(Log.Logger);
-    var root = new RootCommand("bam — BAM self-supervised pretraining on spot-friendly Orleans clusters");
-    root.Subcommands.Add(LocalCommand.Create());
-    return root.Parse(args).Invoke();
+    return BamCommandLine.Create().Parse(args).Invoke();
 }
 finally
 {

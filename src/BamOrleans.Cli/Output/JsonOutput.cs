@@ -1,0 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BamOrleans.Cli.Output;
+
+/// <summary>The `--json` form of every command's answer: camelCase, enums as strings, indented,
+/// non-finite numbers as "NaN"/"Infinity" strings, one document per invocation.</summary>
+internal static class JsonOutput
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static void Write(TextWriter writer, object document)
+    {
+        writer.WriteLine(JsonSerializer.Serialize(document, document.GetType(), Options));
+        writer.Flush();
+    }
+}
