@@ -102,6 +102,8 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
             }
             if (status.Status == RunStatus.Failed)
                 throw new InvalidOperationException($"run {RunId} failed: {status.FailureReason}");
+            if (status.Status == RunStatus.Cancelled)
+                throw new InvalidOperationException($"run {RunId} was cancelled at step {status.Current.Step}");
             if (reports.FirstOrDefault(r => r.State == SlotState.Failed) is { } failed)
             {
                 await Run.Fail($"slot {failed.SlotId}: {failed.Error}");
@@ -152,6 +154,35 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
 
     /// <summary>The run grain's status snapshot.</summary>
     public Task<RunStatusSnapshot> Status() => Run.GetStatus();
+
+    /// <summary>Pauses the run: its slots finish the step in flight and wait (slot 0 checkpoints the boundary).</summary>
+    public Task<RunStatusSnapshot> Pause() => Run.Pause();
+
+    /// <summary>Resumes a paused run (see <see cref="IRunGrain.Resume"/>).</summary>
+    public Task<RunStatusSnapshot> Resume() => Run.Resume();
+
+    /// <summary>Cancels the run for good (see <see cref="IRunGrain.Cancel"/>).</summary>
+    public Task<RunStatusSnapshot> Cancel(string reason) => Run.Cancel(reason);
+
+    /// <summary>The run's timeline, oldest first.</summary>
+    public Task<IReadOnlyList<RunEvent>> Events() => Run.GetEvents();
+
+    /// <summary>The run's settings document (its definition), or null for an id never launched.</summary>
+    public Task<RunSettings?> Settings() => Run.GetSettings();
+
+    /// <summary>Everything `bam run status` shows, read in one go (see <see cref="RunOverview"/>).</summary>
+    public async Task<RunOverview> Overview(int recentSteps = RunOverview.DefaultRecentSteps)
+    {
+        var status = await Attach();
+        var reports = await Reports();
+        IReadOnlyList<SlotStepRecord> recent = [];
+        if (SlotKeys.Count > 0)
+        {
+            try { recent = await History(0, Math.Max(0, status.CompletedSteps - recentSteps)); }
+            catch (Exception e) when (ClusterFaults.IsTransient(e)) { /* slot 0's silo is going: no recent figures */ }
+        }
+        return RunOverview.From(status, reports, recent);
+    }
 
     /// <summary>The reports of the run's slots now (the run's membership changes as silos come and
     /// go; <see cref="SlotKeys"/> follows it). A slot whose silo does not answer is left out.</summary>

@@ -96,6 +96,24 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("PauseAt")]
     Task<RunStatusSnapshot> PauseAt(long step);
 
+    /// <summary>
+    /// A user's resume: a paused run goes on. Its slots still in place → it continues at once; no
+    /// slot left (the cluster restarted while it was paused, or it was interrupted) → it is laid
+    /// out again from its latest checkpoint on the usable active silos, without waiting for more.
+    /// A running run is left as it is; a final one throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    [Alias("Resume")]
+    Task<RunStatusSnapshot> Resume();
+
+    /// <summary>→ Cancelled (final): a user stops the run for good. Its slots stop at the next
+    /// look at the run; its checkpoints stay in the store (export them, or delete them yourself).</summary>
+    [Alias("Cancel")]
+    Task<RunStatusSnapshot> Cancel(string reason);
+
+    /// <summary>The run's timeline, oldest first (the newest <see cref="RunEvents.Kept"/> entries).</summary>
+    [Alias("GetEvents"), ReadOnly]
+    Task<IReadOnlyList<RunEvent>> GetEvents();
+
     /// <summary>→ Completed (final).</summary>
     [Alias("Complete")]
     Task<RunStatusSnapshot> Complete();

@@ -1,6 +1,6 @@
 namespace BamOrleans.Grains.Runs;
 
-/// <summary>Lifecycle of a run. Completed and Failed are final.</summary>
+/// <summary>Lifecycle of a run. Completed, Failed and Cancelled are final.</summary>
 [GenerateSerializer, Alias("bam.RunStatus")]
 public enum RunStatus
 {
@@ -18,4 +18,14 @@ public enum RunStatus
 
     /// <summary>Stopped by an error; the reason is in the status snapshot.</summary>
     Failed = 4,
+
+    /// <summary>Stopped by a user before its planned steps; its checkpoints stay in the store.</summary>
+    Cancelled = 5,
+}
+
+/// <summary>Questions every side asks of a status.</summary>
+public static class RunStatuses
+{
+    /// <summary>Completed, Failed and Cancelled: the run never trains again.</summary>
+    public static bool IsFinal(this RunStatus status) => status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
 }

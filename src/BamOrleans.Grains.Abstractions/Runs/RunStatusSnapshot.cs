@@ -14,6 +14,9 @@ namespace BamOrleans.Grains.Runs;
 /// <param name="PendingWaits">Calls to <see cref="IRunGrain.WaitForStep"/> now waiting on the open step.</param>
 /// <param name="Interrupted">The run was running when its slots were lost (read back from storage
 /// with no slot); it counts as paused until <see cref="IRunGrain.Recover"/> or <see cref="IRunGrain.Launch"/> resumes it.</param>
+/// <param name="PlannedSteps">The run's planned length (null before it is launched).</param>
+/// <param name="Host">The silo the run grain lives on: the leader, with the aggregator and data pool.</param>
+/// <param name="FailuresSurvived">Silo losses the run went on after (see <see cref="RunEvent.IsFailure"/>), over its whole life.</param>
 [GenerateSerializer, Immutable, Alias("bam.RunStatusSnapshot")]
 public sealed record RunStatusSnapshot(
     [property: Id(0)] string RunId,
@@ -25,7 +28,10 @@ public sealed record RunStatusSnapshot(
     [property: Id(6)] IReadOnlyList<string> ReportedSlots,
     [property: Id(7)] IReadOnlyDictionary<RefusalReason, long> Refusals,
     [property: Id(8)] int PendingWaits,
-    [property: Id(9)] bool Interrupted = false)
+    [property: Id(9)] bool Interrupted = false,
+    [property: Id(10)] long? PlannedSteps = null,
+    [property: Id(11)] SiloAddress? Host = null,
+    [property: Id(12)] int FailuresSurvived = 0)
 {
     /// <summary>All refusals, whatever the reason.</summary>
     public long TotalRefusals => Refusals.Values.Sum();

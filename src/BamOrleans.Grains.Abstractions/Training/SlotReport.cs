@@ -26,6 +26,8 @@ public enum SlotState
 /// <param name="LastLoss">The global loss of the last completed step (NaN before the first).</param>
 /// <param name="ParameterChecksum">XxHash64 of the student's parameter bytes now: equal replicas have equal checksums.</param>
 /// <param name="Error">Why the loop stopped, when <see cref="SlotState.Failed"/>.</param>
+/// <param name="LastCheckpointStep">The newest checkpoint of the run this slot's silo has committed
+/// to the store (the next step it resumes at), or null when it has written none.</param>
 [GenerateSerializer, Immutable, Alias("bam.SlotReport")]
 public sealed record SlotReport(
     [property: Id(0)] string SlotId,
@@ -36,4 +38,5 @@ public sealed record SlotReport(
     [property: Id(5)] long Generation,
     [property: Id(6)] double LastLoss,
     [property: Id(7)] ulong ParameterChecksum,
-    [property: Id(8)] string? Error);
+    [property: Id(8)] string? Error,
+    [property: Id(9)] long? LastCheckpointStep = null);

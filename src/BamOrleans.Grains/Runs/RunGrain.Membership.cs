@@ -123,6 +123,11 @@ internal sealed partial class RunGrain
         if (_hold == RunHold.Admission) _admission = null; // the joining silos are tried again after
         _departing.Add(silo);
         _hold = handover ? RunHold.Handover : RunHold.Departure;
+        if (handover)
+        {
+            _handingOver = true;
+            Record(RunEventKind.SiloLeft, $"silo {silo}, where the run lives (the leader), is leaving: the next leader takes the run over at the boundary before step {_barrier.Position.Step + 1}");
+        }
         _holdSince = DateTime.UtcNow;
         if (_status == RunStatus.Running) _pauseAt = _barrier.Position.Step + 1;
         logger.LogWarning(handover
@@ -136,6 +141,9 @@ internal sealed partial class RunGrain
     /// and the run goes on with the others (a handover hold stays, for the next leader).</summary>
     private async Task AfterSlotsLeft()
     {
+        // A leaving leader's departure was recorded when it announced it (see HoldForDeparture).
+        foreach (var gone in _departing.Where(s => _hold == RunHold.Departure && !_roster.Snapshot().Values.Contains(s)))
+            Record(RunEventKind.SiloLeft, $"silo {gone} left after its eviction notice, its slots handed back at step {_barrier.Position.Step}");
         _departing.RemoveWhere(s => !_roster.Snapshot().Values.Contains(s));
         if (_roster.Count == 0 || _hold != RunHold.Departure || _departing.Count > 0) return;
         logger.LogInformation("Run {RunId}: the leaving silos' slots are gone; going on with {Count} slots", RunId, _roster.Count);
@@ -144,9 +152,10 @@ internal sealed partial class RunGrain
 
     /// <summary>The run's slots are all gone while it trained: it counts as paused, stays
     /// Running in storage, and is laid out again by <see cref="Recover"/>.</summary>
-    private void InterruptIfTraining(string why)
+    private void InterruptIfTraining(string why, RunEventKind kind)
     {
         if (RunLifecycle.IsFinal(_status) || (_status != RunStatus.Running && _hold == RunHold.None)) return;
+        Record(kind, $"{why}; the run waits to be resumed from its latest checkpoint");
         CancelHold();
         _status = RunStatus.Paused;
         _interrupted = true;
@@ -218,6 +227,7 @@ internal sealed partial class RunGrain
             try
             {
                 await JoinAll(keys);
+                Record(RunEventKind.SiloJoined, $"silo(s) {string.Join(", ", admission.Silos)} joined with {keys.Count} slot(s) at step {admission.AtStep}");
                 logger.LogInformation("Run {RunId}: {Slots} slot(s) on {Silos} joined at step {Step}; generation {Generation} with {Count} slots",
                     RunId, keys.Count, admission.Silos, admission.AtStep, _roster.Generation, _roster.Count);
             }
@@ -269,6 +279,7 @@ internal sealed partial class RunGrain
         _hold = RunHold.None;
         _admission = null;
         _departing.Clear();
+        _handingOver = false;
     }
 
     /// <summary>The view without silos that are leaving (they look active until Orleans stops

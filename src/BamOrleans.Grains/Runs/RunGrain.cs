@@ -62,6 +62,7 @@ internal sealed partial class RunGrain(
         _plan = record.Plan;
         _status = record.Status;
         _failureReason = record.FailureReason;
+        LoadTimeline(record);
         _roster = new SlotRoster(record.Generation);
         _barrier = new StepBarrier(new StepStamp(RunId, _roster.Generation, 0), _roster.SlotIds);
         if (_status == RunStatus.Running)
@@ -70,6 +71,9 @@ internal sealed partial class RunGrain(
             _interrupted = true;
             logger.LogWarning("Run {RunId} was running when its slots were lost (generation {Generation}); it resumes from its latest checkpoint once laid out again",
                 RunId, record.Generation);
+            if (!_handingOver)
+                Record(RunEventKind.Interrupted, $"the run came back on silo {GrainContext.Address.SiloAddress}: the silo it lived on (the leader), or every silo, was lost");
+            _handingOver = false;
         }
         StartWatchingMembership();
         return Task.CompletedTask;
@@ -88,6 +92,7 @@ internal sealed partial class RunGrain(
         if (_roster.Count > 0)
         {
             // Laid out already (by a recovery, or an earlier launch): at most un-pause it.
+            if (_status == RunStatus.Paused && _hold == RunHold.None) Record(RunEventKind.Continued, "launched again with its slots in place");
             await Start();
             return new RunLaunchResult(_roster.SlotIds.ToList(), _openedAt, Snapshot());
         }
@@ -108,28 +113,25 @@ internal sealed partial class RunGrain(
         var slotKeys = RunSlotLayout.SlotKeys(RunId, plan, silos);
 
         var resumeFrom = await resumePoints.Latest(RunId);
-        if (resumeFrom is not null)
-        {
-            if (resumeFrom.DefinitionDocument != settings.Document)
-                throw new InvalidOperationException(
-                    $"{resumeFrom.Source} holds a checkpoint of run {RunId} trained with another definition: resume with the same options, or launch a new run id.");
-            await OpenAt(resumeFrom.NextStep);
-        }
+        if (resumeFrom is not null && resumeFrom.DefinitionDocument != settings.Document)
+            throw new InvalidOperationException(
+                $"{resumeFrom.Source} holds a checkpoint of run {RunId} trained with another definition: resume with the same options, or launch a new run id.");
+        // The new replicas start from the checkpoint (or from scratch): so does the run.
+        OpenLaidOutAt(resumeFrom?.NextStep ?? 0);
         var pool = GrainFactory.GetGrain<IDataPoolGrain>(RunId);
-        if (resumeFrom is not null)
-        {
-            // The pool lives on the leader with this grain, so it is usually fresh after a loss that
-            // interrupted the run; one that lived on (the slots' silos died, or drained, but not the
-            // leader) may be past the checkpoint, and positions never move back: start it afresh.
-            var drawn = await pool.GetSnapshot();
-            if (drawn.CommittedStep >= 0 || drawn.Planned is not null) await pool.Discard();
-            await pool.Configure(plan.Pool);
-            await pool.Restore(resumeFrom.Positions, slotKeys);
-        }
-        else await pool.Configure(plan.Pool);
+        // The pool lives on the leader with this grain, so it is usually fresh after a loss that
+        // interrupted the run; one that lived on (the slots' silos died, or drained, or the run was
+        // paused, but not the leader) may be past the checkpoint, and positions never move back:
+        // start it afresh.
+        var drawn = await pool.GetSnapshot();
+        if (drawn.CommittedStep >= 0 || drawn.Planned is not null) await pool.Discard();
+        await pool.Configure(plan.Pool);
+        if (resumeFrom is not null) await pool.Restore(resumeFrom.Positions, slotKeys);
 
         await JoinAll(slotKeys);
         _interrupted = false;
+        Record(resumeFrom is null ? RunEventKind.Launched : RunEventKind.ResumedFromCheckpoint,
+            $"{how}: {slotKeys.Count} slots on {silos.Count} silos at step {_barrier.Position.Step}{(resumeFrom is null ? "" : $" from {resumeFrom.Source}")}");
         await Start();
         logger.LogInformation("Run {RunId} {How}: {Slots} slots on {Silos} silos at step {Step}{Resumed}",
             RunId, how, slotKeys.Count, silos.Count, _barrier.Position.Step,
@@ -196,6 +198,21 @@ internal sealed partial class RunGrain(
         return Task.FromResult(Snapshot());
     }
 
+    /// <summary>Opens the run at <paramref name="step"/> for slots about to join, whatever this
+    /// activation trained before: with no slot registered nothing of that is in flight, and
+    /// messages of the old generations stay refused.</summary>
+    private void OpenLaidOutAt(long step)
+    {
+        if (_roster.Count > 0) throw new InvalidOperationException($"run {RunId} still has {_roster.Count} slots; it is laid out only when it has none");
+        if (_barrier.Position.Step == step) return;
+        _barrier.MoveTo(step);
+        _completedSteps = step;
+        _openedAt = step;
+        _lastCompleted = null;
+        _pauseAt = null;
+        logger.LogInformation("Run {RunId} opens at step {Step}", RunId, step);
+    }
+
     public async Task<SlotRegistration> RegisterSlot(string slotId, SiloAddress silo)
     {
         ThrowIfFinal("register a slot");
@@ -217,7 +234,7 @@ internal sealed partial class RunGrain(
         {
             logger.LogInformation("Run {RunId}: slot {SlotId} unregistered", RunId, slotId);
             OnMembershipChanged();
-            if (_roster.Count == 0) InterruptIfTraining($"its last slot {slotId} left");
+            if (_roster.Count == 0) InterruptIfTraining($"its last slot {slotId} left", RunEventKind.SiloLeft);
             await Persist(statusChanged: _interrupted);
             await AfterSlotsLeft();
         }
@@ -231,7 +248,8 @@ internal sealed partial class RunGrain(
         {
             logger.LogWarning("Run {RunId}: silo {Silo} lost, removing its slots {SlotIds}", RunId, silo, removed);
             OnMembershipChanged();
-            if (_roster.Count == 0) InterruptIfTraining($"the last slots' silo {silo} was lost");
+            if (_roster.Count == 0) InterruptIfTraining($"the last slots' silo {silo} was lost", RunEventKind.Interrupted);
+            else Record(RunEventKind.SiloLost, $"silo {silo} lost; its slots {string.Join(", ", removed)} dropped, {_roster.Count} go on");
             await Persist(statusChanged: _interrupted);
             await AfterSlotsLeft();
         }
@@ -256,8 +274,10 @@ internal sealed partial class RunGrain(
         {
             // Paused by a user while waiting to be recovered: stays paused, also after a restart.
             _interrupted = false;
+            Record(RunEventKind.Paused, "paused by a client while waiting to be resumed");
             return PersistThenSnapshot(statusChanged: true);
         }
+        if (_status == RunStatus.Running) Record(RunEventKind.Paused, "paused by a client");
         return MoveTo(RunStatus.Paused);
     }
 
@@ -318,6 +338,7 @@ internal sealed partial class RunGrain(
             else if (_pauseAt is { } stop && position.Step >= stop)
             {
                 _pauseAt = null;
+                if (_hold == RunHold.None) Record(RunEventKind.Paused, $"paused at the boundary before step {stop}, as asked");
                 await MoveTo(RunStatus.Paused);
             }
             return new SubmitOutcome(null, position, CompletedStep: true);
@@ -373,6 +394,7 @@ internal sealed partial class RunGrain(
         _status = target;
         if (RunLifecycle.IsFinal(target))
         {
+            RecordEnding(target);
             CancelHold();
             ResolveWaiters(new StepWaitOutcome(StepWaitStatus.RunEnded, null, _barrier.Position));
         }
@@ -415,6 +437,7 @@ internal sealed partial class RunGrain(
         record.Status = PersistedStatus;
         record.FailureReason = _failureReason;
         record.Generation = _roster.Generation;
+        SaveTimeline(record);
         await state.WriteStateAsync();
         if (statusChanged)
             await GrainFactory.GetGrain<IRunCatalogGrain>(IRunCatalogGrain.Key).Record(RunId, record.Status);
@@ -438,5 +461,6 @@ internal sealed partial class RunGrain(
 
     private RunStatusSnapshot Snapshot() => new(
         RunId, _status, _failureReason, _barrier.Position, _completedSteps,
-        _roster.Snapshot(), _barrier.ReportedSlots, _refusals.Snapshot(), _pendingWaits, _interrupted);
+        _roster.Snapshot(), _barrier.ReportedSlots, _refusals.Snapshot(), _pendingWaits, _interrupted,
+        _plan?.PlannedSteps, GrainContext.Address.SiloAddress, _failuresSurvived);
 }

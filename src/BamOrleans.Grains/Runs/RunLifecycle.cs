@@ -6,7 +6,7 @@ namespace BamOrleans.Grains.Runs;
 /// </summary>
 internal static class RunLifecycle
 {
-    public static bool IsFinal(RunStatus status) => status is RunStatus.Completed or RunStatus.Failed;
+    public static bool IsFinal(RunStatus status) => status.IsFinal();
 
     /// <summary>Returns whether <paramref name="from"/> → <paramref name="to"/> changes anything; throws if it is not allowed.</summary>
     public static bool Move(RunStatus from, RunStatus to)
@@ -17,7 +17,7 @@ internal static class RunLifecycle
             (RunStatus.Created, RunStatus.Running) => true,
             (RunStatus.Paused, RunStatus.Running) => true,
             (RunStatus.Running, RunStatus.Paused) => true,
-            (_, RunStatus.Completed) or (_, RunStatus.Failed) => !IsFinal(from),
+            (_, RunStatus.Completed) or (_, RunStatus.Failed) or (_, RunStatus.Cancelled) => !IsFinal(from),
             _ => false,
         };
         return allowed ? true : throw new InvalidOperationException($"a run cannot go from {from} to {to}");

@@ -18,4 +18,14 @@ public sealed class RunRecord
     [Id(3)] public string? FailureReason { get; set; }
 
     [Id(4)] public long Generation { get; set; }
+
+    /// <summary>The timeline, oldest first, capped (see <see cref="RunEvents"/>).</summary>
+    [Id(5)] public List<RunEvent> Events { get; set; } = [];
+
+    /// <summary>Losses survived over the run's life (the timeline may have dropped old ones).</summary>
+    [Id(6)] public int FailuresSurvived { get; set; }
+
+    /// <summary>The silo the run lived on announced leaving: the next activation takes the run over
+    /// (a handover), which is not a loss.</summary>
+    [Id(7)] public bool HandingOver { get; set; }
 }

@@ -159,7 +159,7 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
         try
         {
             var status = await run.HoldForDeparture(silo.SiloAddress);
-            ended = status.Status is RunStatus.Completed or RunStatus.Failed;
+            ended = status.Status.IsFinal();
             // A run that ended needs nothing kept; one whose other slots live on keeps its state there.
             lastHolder = !ended && status.Slots.Count > 0 && status.Slots.Values.All(s => s.Equals(silo.SiloAddress));
             while (clock.Elapsed < holdBudget && (status.Status == RunStatus.Running || status.Status == RunStatus.Paused))

@@ -152,7 +152,8 @@ internal sealed class SlotTrainer : IDisposable
     public void RequestStop() => _stopping = true;
 
     public SlotReport Report() =>
-        new(SlotId, RunId, Silo, _state, CompletedSteps, _generation, _lastLoss, _checksum, _error);
+        new(SlotId, RunId, Silo, _state, CompletedSteps, _generation, _lastLoss, _checksum, _error,
+            _checkpoints?.Completed.Select(c => c.Step).DefaultIfEmpty(-1).Max() is >= 0 and var committed ? committed : null);
 
     public IReadOnlyList<SlotStepRecord> History(long fromStep)
     {
@@ -194,7 +195,7 @@ internal sealed class SlotTrainer : IDisposable
                     Thread.Sleep(IdlePoll * 5);
                     continue;
                 }
-                if (status.Status is RunStatus.Completed or RunStatus.Failed || status.Current.Step >= _config.Steps)
+                if (status.Status.IsFinal() || status.Current.Step >= _config.Steps)
                 {
                     _state = SlotState.Finished;
                     break;

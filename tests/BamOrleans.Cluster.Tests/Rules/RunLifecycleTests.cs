@@ -11,12 +11,15 @@ public sealed class RunLifecycleTests
     [InlineData(RunStatus.Created, RunStatus.Completed)]
     [InlineData(RunStatus.Running, RunStatus.Completed)]
     [InlineData(RunStatus.Paused, RunStatus.Failed)]
+    [InlineData(RunStatus.Running, RunStatus.Cancelled)]
+    [InlineData(RunStatus.Paused, RunStatus.Cancelled)]
     public void Allowed_moves_change_the_status(RunStatus from, RunStatus to) => Assert.True(RunLifecycle.Move(from, to));
 
     [Theory]
     [InlineData(RunStatus.Running)]
     [InlineData(RunStatus.Completed)]
     [InlineData(RunStatus.Failed)]
+    [InlineData(RunStatus.Cancelled)]
     public void Repeating_a_move_is_a_no_op(RunStatus status) => Assert.False(RunLifecycle.Move(status, status));
 
     [Theory]
@@ -25,6 +28,8 @@ public sealed class RunLifecycleTests
     [InlineData(RunStatus.Completed, RunStatus.Failed)]
     [InlineData(RunStatus.Failed, RunStatus.Completed)]
     [InlineData(RunStatus.Failed, RunStatus.Running)]
+    [InlineData(RunStatus.Cancelled, RunStatus.Running)]
+    [InlineData(RunStatus.Completed, RunStatus.Cancelled)]
     public void Other_moves_are_refused(RunStatus from, RunStatus to) =>
         Assert.Throws<InvalidOperationException>(() => RunLifecycle.Move(from, to));
 }
