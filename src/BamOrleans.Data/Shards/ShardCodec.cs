@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using BamOrleans.Core.Data;
 
@@ -20,7 +21,16 @@ internal static class ShardCodec
         var pixels = source.Shape.PixelCount;
         // Decoding dominates for image folders (each CopyPixels decodes and resizes a file), and
         // every dataset here reads safely from many threads: fill the images in parallel.
-        Parallel.For(0, count, i => source.CopyPixels(first + i, bytes.AsSpan(ShardHeader.Length + i * pixels, pixels)));
+        try
+        {
+            Parallel.For(0, count, i => source.CopyPixels(first + i, bytes.AsSpan(ShardHeader.Length + i * pixels, pixels)));
+        }
+        catch (AggregateException e)
+        {
+            // Surface the source's own error (a damaged file, named by the decoder) as if read in
+            // order, so callers handle it by its type; any one of several is enough to act on.
+            ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
+        }
         if (header.HasLabels)
         {
             var labels = bytes.AsSpan((int)(ShardHeader.Length + header.PixelBytes));
