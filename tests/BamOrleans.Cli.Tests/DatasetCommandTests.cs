@@ -116,7 +116,7 @@ public sealed class DatasetCommandTests(ITestOutputHelper testOutput) : IDisposa
         Assert.Contains($"datasets/tiny/{Path.GetFileName(shard)}", line);
         Assert.Contains("altered", line);
         Assert.Contains("--replace", line);
-        Assert.Contains("damaged", verified.Output);
+        Assert.Contains("DAMAGED", verified.Output);
     }
 
     [Fact]

@@ -27,16 +27,21 @@ internal static class DatasetView
                          + (check.ContentsRead ? ", every shard read and its SHA-256 verified" : ", presence and length only (--verify reads and hashes every shard)"));
         console.Write(summary);
 
-        var shards = new Table().AddColumns("Blob", "Images", "Bytes", "SHA-256", "State");
+        // Narrow enough for an 80-column pipe: the full hashes are in --json and in manifest.json.
+        var shards = new Table()
+            .AddColumn(new TableColumn("Blob").NoWrap())
+            .AddColumns("Images", "Bytes", "SHA-256", "State");
         var damaged = report.Check?.Damaged.ToDictionary(d => d.Blob, d => d.Problem) ?? [];
         foreach (var shard in report.Shards)
         {
-            var state = damaged.TryGetValue(PreparedDatasetLayout.Blob(report.Name, shard.Blob), out var problem) ? "damaged: " + problem
-                : report.Check is null ? "written" : "ok";
+            var state = damaged.ContainsKey(PreparedDatasetLayout.Blob(report.Name, shard.Blob)) ? "DAMAGED"
+                : report.Check is null ? "written" : report.Check.ContentsRead ? "verified" : "present";
             shards.AddRow(new Text(shard.Blob), new Text($"{shard.FirstIndex}..{shard.FirstIndex + shard.Count - 1}"),
-                new Text(shard.Length.ToString(CultureInfo.InvariantCulture)), new Text(shard.Sha256[..16] + "…"), new Text(state));
+                new Text(shard.Length.ToString(CultureInfo.InvariantCulture)), new Text(shard.Sha256[..12]), new Text(state));
         }
         console.Write(shards);
+        foreach (var (blob, problem) in damaged)
+            console.WriteLine($"DAMAGED {blob} {problem}");
     }
 
     private static string Numbers(IReadOnlyList<double> values) =>
