@@ -33,9 +33,10 @@ public static class DatasetManifestBlob
         if (m.ClassCount is <= 0) return $"has class count {m.ClassCount}; an unlabelled dataset has none (null)";
         if (m.ClassNames is not null && m.ClassNames.Count != m.ClassCount)
             return $"has {m.ClassNames.Count} class names for {m.ClassCount?.ToString() ?? "no"} classes";
-        var next = 0;
+        long next = 0; // long: a damaged count must not wrap around into a plausible one
         foreach (var shard in m.Shards)
         {
+            if (shard is null) return "lists a shard as null";
             if (shard.Blob.Contains('/') || BlobNames.Problem(PreparedDatasetLayout.Blob(name, shard.Blob)) is not null)
                 return $"lists a shard named \"{shard.Blob}\", which is not a file name inside the dataset's folder";
             if (shard.FirstIndex != next || shard.Count <= 0)
