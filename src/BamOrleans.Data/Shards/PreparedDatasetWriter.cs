@@ -30,7 +30,9 @@ public sealed class PreparedDatasetWriter
     /// <param name="classNames">The name of each label, when the source knows them (kept for reports).</param>
     /// <param name="replace">Prepare over an existing dataset of that name (which stays readable until
     /// the new one commits); without it, an existing name is refused.</param>
-    /// <exception cref="ArgumentException">Bad input (name, shard size, empty source, a taken name); nothing was written.</exception>
+    /// <exception cref="ArgumentException">Bad input (name, shard size, empty source, a taken name):
+    /// nothing was written. Or another preparation of the name committed first: this one's shards
+    /// stay behind unlisted, for the next preparation to delete.</exception>
     public async Task<DatasetManifest> Write(
         string name, IImageDataset source, int imagesPerShard = DefaultImagesPerShard,
         IReadOnlyList<string>? classNames = null, bool replace = false, CancellationToken cancellation = default)
