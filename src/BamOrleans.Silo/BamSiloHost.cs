@@ -48,7 +48,7 @@ public static class BamSiloHost
             if (store is not null) silo.AddBlobGrainStorage(RunStateStorage.Name, _ => store);
             else silo.AddMemoryGrainStorage(RunStateStorage.Name);
         });
-        builder.Services.AddBamWorker(datasets ?? new LocalDatasetProvider(), store, logger, options.Worker);
+        builder.Services.AddBamWorker(datasets ?? new LocalDatasetProvider(store), store, logger, options.Worker);
         // Registered after Orleans so it starts once the silo has joined.
         builder.Services.AddHostedService<MembershipViewLogger>();
         return builder.Build();
