@@ -123,11 +123,8 @@ internal static class RunConfigKeys
     /// <summary>The key of exactly this name (names are case-sensitive), or null.</summary>
     public static ConfigKey? Find(string name) => ByName.GetValueOrDefault(name);
 
-    /// <summary>The sections keys are grouped in ("run", "data", ...), in catalogue order.</summary>
-    public static IReadOnlyList<string> Sections { get; } = All.Select(k => k.Name.Split('.')[0]).Distinct().ToList();
-
-    // The keys that size the run (its data kind and image shape) are read before the rest: the
-    // defaults of the others depend on them (see RunConfigDefaults).
+    // The keys that size the run (its data kind and image shape): the loader reads them first and
+    // builds the base config from them, since the defaults of the others depend on them.
     public static ConfigKey DataKind => ByName["data.kind"];
     public static ConfigKey ImageSize => ByName["data.imageSize"];
     public static ConfigKey Channels => ByName["data.channels"];
