@@ -22,7 +22,7 @@ Log.Logger = new LoggerConfiguration()
 try
 {
     TorchRuntime.Initialize(Log.Logger);
-    return BamCommandLine.Create().Parse(args).Invoke();
+    return BamCommandLine.Run(args);
 }
 finally
 {

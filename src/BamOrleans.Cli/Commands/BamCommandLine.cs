@@ -13,4 +13,29 @@ internal static class BamCommandLine
         root.Subcommands.Add(Dataset.DatasetCommand.Create());
         return root;
     }
+
+    /// <summary>
+    /// Parses and runs one command line. A line the parser refuses (an unknown option, a missing
+    /// argument, a value of the wrong type) is bad input like any other: its errors go to the error
+    /// writer, one per line, and the exit code is 2, not the parser's default of 1.
+    /// </summary>
+    public static int Run(string[] args, InvocationConfiguration? invocation = null)
+    {
+        invocation ??= new InvocationConfiguration();
+        var parse = Create().Parse(args);
+        if (parse.Errors.Count == 0 || parse.Action is not System.CommandLine.Invocation.ParseErrorAction)
+            return parse.Invoke(invocation);
+        foreach (var error in parse.Errors)
+            invocation.Error.WriteLine($"bam: {error.Message} (bam {CommandPath(parse)} --help lists the options)");
+        return Output.ExitCodes.BadInput;
+    }
+
+    /// <summary>"run submit" for `bam run submit …`: the command the parser stopped in.</summary>
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            if (result.Command is not RootCommand) names.Insert(0, result.Command.Name);
+        return string.Join(' ', names);
+    }
 }

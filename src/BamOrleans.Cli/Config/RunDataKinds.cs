@@ -16,7 +16,7 @@ internal static class RunDataKinds
 
     // A dataset prepared in the blob store, Path being its name. LocalDatasetProvider is gaining
     // this kind in a parallel change; use its constant once it has one.
-    public const string Store = "store";
+    public const string Store = BamOrleans.Silo.LocalDatasetProvider.StoreKind;
 
     public static IReadOnlyList<string> All { get; } = [FashionMnist, Folder, Store];
 
