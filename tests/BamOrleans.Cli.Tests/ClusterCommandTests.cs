@@ -154,6 +154,16 @@ public sealed class ClusterCommandTests(ITestOutputHelper testOutput)
         Assert.DoesNotContain(_events, e => e.Exception is not null);
     }
 
+    [Fact]
+    public async Task A_gateway_name_that_does_not_resolve_exits_3_saying_so()
+    {
+        var result = await Bam("cluster", "status", "--gateway", "no-such-silo.invalid:30000", "--connect-timeout-seconds", "2");
+
+        Assert.Equal(3, result.Code);
+        Assert.Contains("host name 'no-such-silo.invalid' does not resolve", result.Error);
+        Assert.Contains("gateway no-such-silo.invalid:30000", result.Error);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:notaport", "the port must be a number")]
     [InlineData("127.0.0.1", "is not host:port")]

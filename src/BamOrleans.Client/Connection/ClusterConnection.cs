@@ -42,7 +42,7 @@ public static class ClusterConnection
         timeout.CancelAfter(options.ConnectTimeout);
         log.Debug("Connecting to {Cluster} (timeout {Timeout} s)", where, options.ConnectTimeout.TotalSeconds);
 
-        var gateways = options.Redis is null ? await Resolve(options, attempts, timeout.Token) : [];
+        var gateways = options.Redis is null ? await Resolve(options, attempts, timeout.Token, cancellation) : [];
         var host = BuildClient(options, gateways, attempts, log);
         var start = host.StartAsync(timeout.Token);
         try
@@ -70,10 +70,6 @@ public static class ClusterConnection
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        // A failed start is reported once, by ClusterUnreachableException with the fix; the host's
-        // own "failed to start" error and the connection manager's warning per refused connect
-        // would print the same failure again, each with a stack trace. The connection manager's
-        // errors, and the other Orleans warnings (a gateway lost later), still come through.
         builder.Logging.AddSerilog(log, dispose: false);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         // While connecting, each failed attempt makes Orleans log a warning (a refused connect, no
@@ -109,7 +105,8 @@ public static class ClusterConnection
     }
 
     /// <summary>The gateways' endpoints; host names are looked up here, as Orleans' static list needs addresses.</summary>
-    private static async Task<IPEndPoint[]> Resolve(ClusterConnectionOptions options, ConnectAttempts attempts, CancellationToken cancellation)
+    private static async Task<IPEndPoint[]> Resolve(ClusterConnectionOptions options, ConnectAttempts attempts,
+        CancellationToken timeout, CancellationToken cancellation)
     {
         var endpoints = new List<IPEndPoint>();
         foreach (var gateway in options.Gateways)
@@ -121,13 +118,14 @@ public static class ClusterConnection
             }
             try
             {
-                var addresses = await Dns.GetHostAddressesAsync(gateway.Host, cancellation);
+                var addresses = await Dns.GetHostAddressesAsync(gateway.Host, timeout);
                 // IPv4 first: silos announce IPv4 addresses unless configured otherwise.
                 var chosen = addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault();
                 if (chosen is not null) endpoints.Add(new IPEndPoint(chosen, gateway.Port));
             }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
             {
+                // A name that does not resolve (or not in time) is a place nothing answers, not bad input.
                 attempts.Record(new SocketException((int)SocketError.HostNotFound, $"host name '{gateway.Host}' does not resolve ({e.Message})"));
             }
         }

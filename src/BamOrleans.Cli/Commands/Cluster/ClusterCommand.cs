@@ -7,7 +7,7 @@ using Serilog;
 namespace BamOrleans.Cli.Commands.Cluster;
 
 /// <summary>`bam cluster`: commands about a running cluster, and the one way every command
-/// connects to one (<see cref="Run(ParseResult, ConnectionOptionSet, Func{IClusterClient, Task{int}}, CancellationToken)"/>).</summary>
+/// connects to one (<see cref="Run"/>).</summary>
 internal static class ClusterCommand
 {
     public static Command Create()
@@ -25,10 +25,11 @@ internal static class ClusterCommand
     /// </summary>
     public static Task<int> Run(ParseResult parse, ConnectionOptionSet connection, Func<IClusterClient, Task<int>> body,
         CancellationToken cancellation = default) =>
-        Run(parse, connection, cluster => body(cluster.Client), cancellation);
+        RunConnected(parse, connection, cluster => body(cluster.Client), cancellation);
 
-    /// <summary>As the other overload, for a body that also shows where it connected (<see cref="ConnectedCluster.Description"/>).</summary>
-    public static Task<int> Run(ParseResult parse, ConnectionOptionSet connection, Func<ConnectedCluster, Task<int>> body,
+    /// <summary>As <see cref="Run"/>, for a body that also shows where it connected
+    /// (<see cref="ConnectedCluster.Description"/>). Named apart so a lambda never fits both.</summary>
+    public static Task<int> RunConnected(ParseResult parse, ConnectionOptionSet connection, Func<ConnectedCluster, Task<int>> body,
         CancellationToken cancellation = default) =>
         CommandAction.Run(parse, async () =>
         {

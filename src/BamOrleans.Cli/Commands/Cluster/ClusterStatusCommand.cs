@@ -13,7 +13,7 @@ internal static class ClusterStatusCommand
             "Show the silos of a running cluster (active, joining, shutting down, recently dead), which one leads, and the worker slots each hosts per run");
         command.Options.Add(json);
         var connection = ConnectionOptionSet.AddTo(command);
-        command.SetAction((parse, cancellation) => ClusterCommand.Run(parse, connection, async cluster =>
+        command.SetAction((parse, cancellation) => ClusterCommand.RunConnected(parse, connection, async cluster =>
         {
             var report = await ClusterStatusReader.Read(cluster.Client, cluster.Description, cancellation);
             if (parse.GetValue(json)) JsonOutput.Write(CommandConsole.Writer(parse), report);

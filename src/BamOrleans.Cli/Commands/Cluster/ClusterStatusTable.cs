@@ -14,7 +14,8 @@ internal static class ClusterStatusTable
         var silos = new Table().AddColumns("Silo", "Gateway", "Status", "Leader", "Started (UTC)", "Slots (run: slots on device)");
         foreach (var silo in report.Silos)
             silos.AddRow(
-                Markup.Escape(silo.Address + (silo.Name is { Length: > 0 } name ? $" ({name})" : "")),
+                // The machine's name: on a cluster of spot nodes it says which VM this is.
+                Markup.Escape(silo.Address + (silo.HostName is { Length: > 0 } host ? $" ({host})" : "")),
                 Markup.Escape(silo.Gateway ?? "-"),
                 Markup.Escape(silo.Status.ToString()),
                 silo.IsLeader ? "leader" : "",

@@ -65,7 +65,9 @@ internal sealed class ConnectionOptionSet
         if (redis is not null && gatewayGiven)
             problems.Add("--gateway and --redis: choose one (--redis finds the gateways in the silos' membership table)");
         var seconds = parse.GetValue(_connectTimeout);
-        if (!double.IsFinite(seconds)) problems.Add($"--connect-timeout-seconds {seconds}: must be a number of seconds above 0");
+        // Checked here, before it becomes a TimeSpan (which overflows), with the value as typed.
+        if (!double.IsFinite(seconds) || seconds <= 0 || seconds > 600)
+            problems.Add($"--connect-timeout-seconds {seconds}: must be above 0 and at most 600");
         if (problems.Count > 0) throw new InvalidConfigurationException(problems);
 
         var options = new ClusterConnectionOptions
@@ -74,7 +76,7 @@ internal sealed class ConnectionOptionSet
             Redis = redis,
             ClusterId = parse.GetValue(_clusterId) ?? "",
             ServiceId = parse.GetValue(_serviceId) ?? "",
-            ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(seconds, 0, TimeSpan.MaxValue.TotalSeconds / 2)),
+            ConnectTimeout = TimeSpan.FromSeconds(seconds),
         };
         problems.AddRange(options.Validate());
         if (problems.Count > 0) throw new InvalidConfigurationException(problems);
