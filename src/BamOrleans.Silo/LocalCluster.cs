@@ -30,6 +30,16 @@ public sealed class LocalCluster : IAsyncDisposable
     /// oldest member, is the leader).</summary>
     public int PrimarySiloPort { get; }
 
+    /// <summary>The cluster id its silos share (fresh per cluster): what a CLI passes as --cluster-id.</summary>
+    public string ClusterId { get; private init; } = "";
+
+    /// <summary>The service id its silos use (bam-silo's default).</summary>
+    public string ServiceId => BamSiloOptions.DefaultServiceId;
+
+    /// <summary>Gateway ports on 127.0.0.1 of the silos <see cref="Start"/> started, by silo index
+    /// (stopped ones included; silos added later are not listed). The first is the primary's.</summary>
+    public IReadOnlyList<int> GatewayPorts { get; private init; } = [];
+
     public IClusterClient Client => _client.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>Silos started so far, including stopped ones (indices stay stable).</summary>
@@ -79,7 +89,11 @@ public sealed class LocalCluster : IAsyncDisposable
                 [ports[1]], BamSiloOptions.DefaultServiceId, clusterId));
             var client = builder.Build();
             await client.StartAsync(cancellation);
-            var cluster = new LocalCluster(silos, client, ports[0], BuildSilo);
+            var cluster = new LocalCluster(silos, client, ports[0], BuildSilo)
+            {
+                ClusterId = clusterId,
+                GatewayPorts = Enumerable.Range(0, siloCount).Select(i => ports[2 * i + 1]).ToArray(),
+            };
             await cluster.WaitForMembers(siloCount, cancellation);
             return cluster;
         }
