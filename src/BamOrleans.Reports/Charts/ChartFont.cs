@@ -4,9 +4,10 @@ namespace BamOrleans.Reports.Charts;
 
 /// <summary>
 /// The typeface of every figure's text. The solution's Skia native build (NoDependencies) has no
-/// fontconfig, so looking a family up by name finds nothing on Linux; a font file loaded by path
-/// works. Without any of these files the figures still render, their text blank, and the HTML
-/// around them still names what each axis shows (Debian's fonts-dejavu-core provides the first).
+/// fontconfig: it scans /usr/share/fonts itself, and its default typeface is whichever file it
+/// meets first (on this Debian, DejaVu Math TeX Gyre). Naming a file gives the same look wherever
+/// that file exists (Debian's fonts-dejavu-core provides the first); without any of them Skia's
+/// default typeface is used. The HTML around each figure says what it shows in any case.
 /// </summary>
 internal static class ChartFont
 {
@@ -16,8 +17,6 @@ internal static class ChartFont
         "/usr/share/fonts/dejavu/DejaVuSans.ttf",
         "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
         "/usr/share/fonts/TTF/DejaVuSans.ttf",
-        "/System/Library/Fonts/Supplemental/Arial.ttf",
-        @"C:\Windows\Fonts\arial.ttf",
     ];
 
     private static readonly Lazy<SKTypeface> Loaded = new(Load);
