@@ -15,15 +15,15 @@ internal sealed class FigurePixels
 
     /// <summary>For each column, how many of its pixels are within <paramref name="tolerance"/> of
     /// <paramref name="color"/> on every channel (antialiasing blends a line's edges into the background).</summary>
-    public int[] MatchesPerColumn(SKColor color, int tolerance = 24)
+    public int[] MatchesPerColumn(ScottPlot.Color color, int tolerance = 24)
     {
         var counts = new int[_bitmap.Width];
         for (var x = 0; x < _bitmap.Width; x++)
         for (var y = 0; y < _bitmap.Height; y++)
         {
             var p = _bitmap.GetPixel(x, y);
-            if (Math.Abs(p.Red - color.Red) <= tolerance && Math.Abs(p.Green - color.Green) <= tolerance
-                && Math.Abs(p.Blue - color.Blue) <= tolerance)
+            if (Math.Abs(p.Red - color.R) <= tolerance && Math.Abs(p.Green - color.G) <= tolerance
+                && Math.Abs(p.Blue - color.B) <= tolerance)
                 counts[x]++;
         }
         return counts;
@@ -31,6 +31,6 @@ internal sealed class FigurePixels
 
     /// <summary>The columns where <paramref name="color"/> covers at least <paramref name="fraction"/>
     /// of the height: a vertical line, as opposed to a legend swatch or a curve passing through.</summary>
-    public IReadOnlyList<int> VerticalLines(SKColor color, double fraction) =>
+    public IReadOnlyList<int> VerticalLines(ScottPlot.Color color, double fraction) =>
         MatchesPerColumn(color).Select((count, x) => (count, x)).Where(c => c.count >= fraction * Height).Select(c => c.x).ToList();
 }

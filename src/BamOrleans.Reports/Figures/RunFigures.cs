@@ -8,8 +8,8 @@ internal static class RunFigures
 {
     /// <summary>The timeline kinds marked on the loss curve: where the cluster lost a node or the
     /// run came back from a checkpoint, i.e. where a bump in the loss would be explained.</summary>
-    internal static readonly IReadOnlyDictionary<TimelineEventKind, (string Label, SkiaSharp.SKColor Color)> LossMarkers =
-        new Dictionary<TimelineEventKind, (string, SkiaSharp.SKColor)>
+    internal static readonly IReadOnlyDictionary<TimelineEventKind, (string Label, ScottPlot.Color Color)> LossMarkers =
+        new Dictionary<TimelineEventKind, (string, ScottPlot.Color)>
         {
             [TimelineEventKind.SiloLost] = ("silo lost", Palette.SiloLost),
             [TimelineEventKind.SiloLeft] = ("silo left", Palette.SiloLeft),
