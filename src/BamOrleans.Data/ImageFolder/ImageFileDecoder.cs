@@ -9,6 +9,20 @@ namespace BamOrleans.Data.ImageFolder;
 /// </summary>
 internal static class ImageFileDecoder
 {
+    /// <summary>
+    /// The resampling SKFilterQuality.High gave on SkiaSharp 2.88, which SkiaSharp 3 made obsolete.
+    /// Measured on 2.88.9, High was two filters: enlarging used the bicubic Mitchell–Netravali
+    /// filter (B = C = 1/3), but shrinking was silently downgraded to Medium, i.e. bilinear from the
+    /// nearest mipmap level; 3.x maps the obsolete High onto Mitchell for both. Mitchell alone has no
+    /// mipmaps, so a photo shrunk to a few dozen pixels aliases: 1-pixel stripes shrunk 64 → 20 come
+    /// out as a false pattern of 34..221 instead of a flat gray. Choosing per direction decodes images
+    /// as they were decoded before the upgrade (measured: at most 2 levels apart per channel).
+    /// </summary>
+    private static readonly SKSamplingOptions Enlarging = new(SKCubicResampler.Mitchell);
+
+    /// <inheritdoc cref="Enlarging"/>
+    private static readonly SKSamplingOptions Shrinking = new(SKFilterMode.Linear, SKMipmapMode.Nearest);
+
     public static void Decode(string path, int size, ImageColorMode mode, Span<byte> destination)
     {
         using var decoded = DecodeRgba(path);
@@ -27,7 +41,7 @@ internal static class ImageFileDecoder
         if (!decoded.ExtractSubset(square, SKRectI.Create(left, top, side, side)))
             throw Undecodable(path, "its centre square could not be cut out");
         using var resized = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
-        if (!square.ScalePixels(resized, SKFilterQuality.High))
+        if (!square.ScalePixels(resized, size > side ? Enlarging : Shrinking))
             throw Undecodable(path, $"it could not be resized from {side}x{side} to {size}x{size}");
         CopyPlanes(resized, 0, 0, size, mode, destination);
     }

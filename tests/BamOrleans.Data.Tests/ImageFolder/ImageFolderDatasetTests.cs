@@ -106,6 +106,41 @@ public sealed class ImageFolderDatasetTests : IDisposable
     }
 
     [Fact]
+    public void Shrinking_fine_detail_averages_it_instead_of_aliasing_into_a_false_pattern()
+    {
+        // 1-pixel black and white columns, shrunk 64 → 20 (by 3.2): every output pixel covers
+        // several columns, so all should be mid-gray. A cubic filter without mipmaps (SkiaSharp 3's
+        // stand-in for the obsolete SKFilterQuality.High) gives stripes of 34..221 here instead.
+        TestImages.WriteGray(_dir.File("stripes.png"), 64, 64, (x, _) => (byte)(x % 2 == 0 ? 255 : 0));
+
+        var dataset = new ImageFolderDataset(_dir.Path, size: 20, ImageColorMode.Grayscale);
+        var pixels = Pixels(dataset, 0);
+
+        Assert.All(pixels, v => Assert.InRange(v, 117, 138));
+    }
+
+    [Fact]
+    public void Enlarging_is_smooth_and_keeps_a_flat_colour_flat()
+    {
+        // 4 → 16: a left-to-right ramp stays a ramp (no steps copied from nearest neighbours), and a
+        // solid image comes out the very same colour.
+        TestImages.WriteGray(_dir.File("a-ramp.png"), 4, 4, (x, _) => (byte)(40 + 50 * x));
+        TestImages.Write(_dir.File("b-solid.png"), 4, 4, (x, y) => TestImages.Solid(30, 140, 220, x, y));
+
+        var dataset = new ImageFolderDataset(_dir.Path, size: 16, ImageColorMode.Grayscale);
+        var ramp = Pixels(dataset, 0);
+        var solid = Pixels(dataset, 1);
+
+        for (var y = 0; y < 16; y++)
+        {
+            var row = ramp.AsSpan(y * 16, 16).ToArray();
+            Assert.True(row.Zip(row.Skip(1)).All(p => p.Second >= p.First), $"row {y} is not monotonic: {string.Join(',', row)}");
+            Assert.True(row.Distinct().Count() >= 10, $"row {y} has steps: {string.Join(',', row)}");
+        }
+        Assert.All(solid, v => Assert.InRange(v, TestImages.Luma((30, 140, 220)) - 1, TestImages.Luma((30, 140, 220)) + 1));
+    }
+
+    [Fact]
     public void Jpeg_reads_back_approximately()
     {
         TestImages.Write(_dir.File("blocks.jpg"), 16, 16, (x, y) => x < 8 ? ((byte)200, (byte)60, (byte)30) : ((byte)20, (byte)90, (byte)180),
