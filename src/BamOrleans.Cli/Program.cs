@@ -22,7 +22,7 @@ Log.Logger = new LoggerConfiguration()
 try
 {
     TorchRuntime.Initialize(Log.Logger);
-    return BamCommandLine.Run(args);
+    return BamCommandLine.Invoke(args);
 }
 finally
 {

@@ -20,7 +20,7 @@ internal static class BamCommandLine
     /// argument, a value of the wrong type) is bad input like any other: its errors go to the error
     /// writer, one per line, and the exit code is 2, not the parser's default of 1.
     /// </summary>
-    public static int Run(string[] args, InvocationConfiguration? invocation = null)
+    public static int Invoke(string[] args, InvocationConfiguration? invocation = null)
     {
         invocation ??= new InvocationConfiguration();
         var parse = Create().Parse(args);

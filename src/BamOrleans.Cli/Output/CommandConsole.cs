@@ -15,14 +15,21 @@ internal static class CommandConsole
     {
         var writer = parse.InvocationConfiguration.Output;
         var terminal = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
             Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
+        // Redirected output has no width; Spectre would assume 80 columns and break silo
+        // addresses and run ids across lines, which scripts and logs then cannot read.
+        if (!terminal) console.Profile.Width = RedirectedWidth;
+        return console;
     }
+
+    /// <summary>Columns of redirected output.</summary>
+    public const int RedirectedWidth = 160;
 
     /// <summary>The invocation's plain output writer (JSON and one-line answers).</summary>
     public static TextWriter Writer(ParseResult parse) => parse.InvocationConfiguration.Output;

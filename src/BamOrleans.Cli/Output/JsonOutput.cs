@@ -10,6 +10,9 @@ internal static class JsonOutput
     public static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
+        // Run ids, addresses and messages are shown as typed ('…', +, <), not as \u escapes:
+        // the output is a terminal's or a script's, never embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
