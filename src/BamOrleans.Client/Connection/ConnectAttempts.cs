@@ -17,6 +17,7 @@ internal sealed class ConnectAttempts(TimeSpan timeout, string where, Serilog.IL
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _failures;
+    private bool _lastAttemptMade;
 
     private volatile bool _connected;
 
@@ -47,7 +48,14 @@ internal sealed class ConnectAttempts(TimeSpan timeout, string where, Serilog.IL
         // The last pause is cut to the time left, so the last attempt comes just before the timeout
         // (a silo may be seconds from up) and the caller's token ends any attempt still running then.
         if (Remaining < MinimumTry) return false;
-        if (pause > Remaining - MinimumTry) pause = Remaining - MinimumTry;
+        if (pause > Remaining - MinimumTry)
+        {
+            // Only one shortened pause: after it, a refused connect would come back at once and
+            // be retried again and again within the last few milliseconds.
+            if (_lastAttemptMade) return false;
+            _lastAttemptMade = true;
+            pause = Remaining - MinimumTry;
+        }
         log.Debug("No answer from {Cluster} (attempt {Attempt}: {Reason}); trying again in {Pause} ms",
             where, _failures, failure.Message, (int)pause.TotalMilliseconds);
         await Task.Delay(pause, cancellation);

@@ -48,14 +48,14 @@ public class RunStatusViewTests
             "learning rate      6.70E-004",
             "images/s           652 (last 20 steps)",
             "generation         7",
-            $"leader             {Leader}",
+            "leader             127.0.0.1:11111",
             "last checkpoint    step 1000",
             "failures survived  2",
             "stale messages refused 3",
         };
         foreach (var line in expected) Assert.Contains(line, text.Replace("\r", ""));
         Assert.Contains("fmnist-1/s0", text);
-        Assert.Contains(Other.ToString(), text);
+        Assert.Contains("127.0.0.1:11112", text);
         Assert.Contains("1233", text);
     }
 
@@ -75,12 +75,12 @@ public class RunStatusViewTests
         Assert.Equal(4.1234567, root.GetProperty("loss").GetDouble());
         Assert.Equal(652.4, root.GetProperty("imagesPerSecond").GetDouble());
         Assert.Equal(7, root.GetProperty("generation").GetInt64());
-        Assert.Equal(Leader.ToString(), root.GetProperty("leader").GetString());
+        Assert.Equal("127.0.0.1:11111", root.GetProperty("leader").GetString());
         Assert.Equal(1000, root.GetProperty("lastCheckpointStep").GetInt64());
         Assert.Equal(2, root.GetProperty("failuresSurvived").GetInt32());
         var slots = root.GetProperty("slots").EnumerateArray().ToList();
         Assert.Equal(["fmnist-1/s0", "fmnist-1/s1"], slots.Select(s => s.GetProperty("slot").GetString()));
-        Assert.Equal(Other.ToString(), slots[1].GetProperty("silo").GetString());
+        Assert.Equal("127.0.0.1:11112", slots[1].GetProperty("silo").GetString());
         Assert.Equal("training", slots[1].GetProperty("state").GetString());
     }
 

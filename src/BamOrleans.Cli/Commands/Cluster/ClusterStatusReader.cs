@@ -1,3 +1,4 @@
+using BamOrleans.Cli.Output;
 using BamOrleans.Grains.Placement;
 using BamOrleans.Grains.Runs;
 
@@ -92,7 +93,7 @@ internal static class ClusterStatusReader
     /// <summary>ip:port@generation: names one silo incarnation, as slots and the leader refer to it.</summary>
     private static string Key(SiloAddress silo) => silo.ToParsableString();
 
-    private static string Endpoint(SiloAddress silo) => $"{silo.Endpoint.Address}:{silo.Endpoint.Port}";
+    private static string Endpoint(SiloAddress silo) => SiloText.Of(silo);
 
     /// <summary>Its last heartbeat in the table, or its start if it never wrote one.</summary>
     private static DateTime LastSeen(MembershipEntry m) => m.IAmAliveTime > m.StartTime ? m.IAmAliveTime : m.StartTime;

@@ -1,5 +1,6 @@
 using BamOrleans.Client;
 using BamOrleans.Grains.Runs;
+using BamOrleans.Cli.Output;
 using Spectre.Console;
 
 namespace BamOrleans.Cli.Commands.Run;
@@ -21,14 +22,14 @@ internal static class RunStatusView
         learningRate = o.LearningRate,
         imagesPerSecond = o.ImagesPerSecond,
         generation = o.Status.Current.Generation,
-        leader = o.Status.Host?.ToString(),
+        leader = o.Status.Host is { } host ? SiloText.Of(host) : null,
         lastCheckpointStep = o.LastCheckpointStep,
         failuresSurvived = o.Status.FailuresSurvived,
         refusedMessages = o.Status.TotalRefusals,
         slots = o.Slots.Select(s => new
         {
             slot = s.SlotId,
-            silo = s.Silo.ToString(),
+            silo = SiloText.Of(s.Silo),
             state = s.State,
             completedSteps = s.CompletedSteps,
             error = s.Error,
@@ -38,8 +39,8 @@ internal static class RunStatusView
     public static void Render(IAnsiConsole console, RunOverview o)
     {
         var s = o.Status;
-        var facts = new Grid().AddColumn().AddColumn();
-        void Row(string name, string value) => facts.AddRow(new Markup($"[bold]{name}[/]"), new Text(value));
+        // Plain aligned lines, not a grid: the same on a terminal and in a log, easy to grep.
+        void Row(string name, string value) => console.WriteLine($"{name,-18} {value}");
         Row("run", s.RunId);
         Row("status", StatusText(s));
         Row("step", s.PlannedSteps is { } planned ? $"{s.Current.Step} / {planned} ({100.0 * s.Current.Step / Math.Max(1, planned):F1} %)" : $"{s.Current.Step}");
@@ -48,11 +49,10 @@ internal static class RunStatusView
         Row("learning rate", Number(o.LearningRate, "E2"));
         Row("images/s", Number(o.ImagesPerSecond, "F0") + (double.IsNaN(o.ImagesPerSecond) ? "" : $" (last {RunOverview.DefaultRecentSteps} steps)"));
         Row("generation", s.Current.Generation.ToString());
-        Row("leader", s.Host?.ToString() ?? "-");
+        Row("leader", s.Host is { } host ? SiloText.Of(host) : "-");
         Row("last checkpoint", o.LastCheckpointStep is { } c ? $"step {c}" : "none seen");
         Row("failures survived", s.FailuresSurvived.ToString());
         if (s.TotalRefusals > 0) Row("stale messages refused", s.TotalRefusals.ToString());
-        console.Write(facts);
 
         if (o.Slots.Count == 0)
         {
@@ -61,7 +61,7 @@ internal static class RunStatusView
         }
         var table = new Table().AddColumns("slot", "silo", "state", "steps applied");
         foreach (var slot in o.Slots)
-            table.AddRow(Markup.Escape(slot.SlotId), Markup.Escape(slot.Silo.ToString()),
+            table.AddRow(Markup.Escape(slot.SlotId), Markup.Escape(SiloText.Of(slot.Silo)),
                 Markup.Escape(slot.Error is null ? slot.State.ToString() : $"{slot.State}: {slot.Error}"), slot.CompletedSteps.ToString());
         console.Write(table);
     }

@@ -47,7 +47,17 @@ internal static class RunSubmitCommand
                 return await ClusterCommand.Run(parse, connection, async (IClusterClient client) =>
                 {
                     var run = new ClusterRun(client, config.RunId ?? $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}", Log.Logger);
-                    await run.Launch(definition, data.Count, config.SlotsPerSilo, config.SiloLimit);
+                    try
+                    {
+                        await run.Launch(definition, data.Count, config.SlotsPerSilo, config.SiloLimit);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        // The run grain refused: an ended run's id, another definition under this
+                        // id, too few silos. Nothing was laid out.
+                        await CommandConsole.Errors(parse).WriteLineAsync($"bam: {e.Message}");
+                        return ExitCodes.BadInput;
+                    }
                     var status = await run.Status();
                     if (parse.GetValue(json))
                         JsonOutput.Write(CommandConsole.Writer(parse), new

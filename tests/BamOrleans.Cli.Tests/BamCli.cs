@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.Diagnostics;
+using BamOrleans.Cli.Commands;
+using Serilog;
+using Serilog.Events;
+using Xunit.Abstractions;
+
+namespace BamOrleans.Cli.Tests;
+
+/// <summary>What one `bam` command line gave.</summary>
+internal sealed record BamResult(int Code, string Output, string Error, TimeSpan Took);
+
+/// <summary>
+/// Runs `bam` as a user types it (the whole command tree, parse errors included) with its answer
+/// captured and its log in the test's output, shown when the test fails.
+/// </summary>
+internal static class BamCli
+{
+    public static async Task<BamResult> Run(ITestOutputHelper testOutput, params string[] args)
+    {
+        var previous = Log.Logger;
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .WriteTo.Sink(new TestOutputSink(testOutput))
+            .CreateLogger();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            // Off the test's thread: the command blocks on its async action.
+            var code = await Task.Run(() => BamCommandLine.Invoke(args, new InvocationConfiguration { Output = output, Error = error }));
+            testOutput.WriteLine($"bam {string.Join(' ', args)} → {code}\n{output}\n{error}");
+            return new BamResult(code, output.ToString(), error.ToString(), clock.Elapsed);
+        }
+        finally
+        {
+            (Log.Logger as IDisposable)?.Dispose();
+            Log.Logger = previous;
+        }
+    }
+}
