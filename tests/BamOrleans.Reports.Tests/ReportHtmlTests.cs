@@ -99,7 +99,7 @@ public class ReportHtmlTests
     public void The_page_states_how_many_failures_the_run_survived()
     {
         using var folder = new TempFolder();
-        // The sample timeline: one SiloLost and one resume after a loss; its SiloLeft is a drain.
+        // The sample timeline: one SiloLost and one interruption (then a resume); its SiloLeft is a drain.
         var html = WriteAndRead(SampleRuns.Typical(), folder);
 
         Assert.Contains("Failures survived: <strong>2</strong>", html);

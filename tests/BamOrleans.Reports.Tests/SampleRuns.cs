@@ -41,7 +41,7 @@ internal static class SampleRuns
     /// <summary>The chronological kinds of <see cref="ShuffledTimeline"/>.</summary>
     public static readonly TimelineEventKind[] TimelineKindsInTimeOrder =
     [
-        TimelineEventKind.Launched, TimelineEventKind.SiloLost, TimelineEventKind.SiloJoined,
+        TimelineEventKind.Launched, TimelineEventKind.SiloLost, TimelineEventKind.Interrupted,
         TimelineEventKind.ResumedFromCheckpoint, TimelineEventKind.SiloLeft, TimelineEventKind.Completed,
     ];
 

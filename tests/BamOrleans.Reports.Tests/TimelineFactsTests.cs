@@ -9,11 +9,11 @@ public class TimelineFactsTests
         kinds.Select((kind, i) => new TimelineEvent(SampleRuns.Start.AddMinutes(i), 10L * i, i, kind, "")).ToList();
 
     [Fact]
-    public void Silos_lost_and_resumes_after_a_lost_cluster_count_as_failures_survived()
+    public void Silos_lost_and_interruptions_count_as_failures_survived_and_the_resumes_after_them_do_not()
     {
         var events = Events(
             TimelineEventKind.Launched, TimelineEventKind.SiloLost, TimelineEventKind.SiloJoined,
-            TimelineEventKind.ResumedFromCheckpoint, // every silo died unseen; the resume is the only record
+            TimelineEventKind.Interrupted, TimelineEventKind.ResumedFromCheckpoint, // every silo died; the run came back
             TimelineEventKind.SiloLost, TimelineEventKind.Completed);
 
         Assert.Equal(3, TimelineFacts.FailuresSurvived(events));

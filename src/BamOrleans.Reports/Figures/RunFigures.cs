@@ -12,6 +12,7 @@ internal static class RunFigures
         new Dictionary<TimelineEventKind, (string, ScottPlot.Color)>
         {
             [TimelineEventKind.SiloLost] = ("silo lost", Palette.SiloLost),
+            [TimelineEventKind.Interrupted] = ("interrupted", Palette.SiloLost),
             [TimelineEventKind.SiloLeft] = ("silo left", Palette.SiloLeft),
             [TimelineEventKind.ResumedFromCheckpoint] = ("resumed from checkpoint", Palette.Resumed),
         };

@@ -13,6 +13,10 @@ public enum TimelineEventKind
     SiloJoined,
     /// <summary>A silo drained and left in order, e.g. on an eviction notice.</summary>
     SiloLeft,
+
+    /// <summary>Every silo of the run, or the one it lived on (the leader), was lost: it waited to
+    /// be resumed from its latest checkpoint.</summary>
+    Interrupted,
     /// <summary>Training stopped on purpose (time cap, operator), state kept.</summary>
     Paused,
     /// <summary>A paused run went on.</summary>

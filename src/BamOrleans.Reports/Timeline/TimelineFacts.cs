@@ -22,41 +22,17 @@ internal static class TimelineFacts
 
     public static TimelineHighlight Highlight(TimelineEventKind kind) => kind switch
     {
-        TimelineEventKind.SiloLost or TimelineEventKind.SiloLeft or TimelineEventKind.Failed => TimelineHighlight.Failure,
+        TimelineEventKind.SiloLost or TimelineEventKind.SiloLeft or TimelineEventKind.Interrupted or TimelineEventKind.Failed => TimelineHighlight.Failure,
         TimelineEventKind.ResumedFromCheckpoint or TimelineEventKind.SiloJoined => TimelineHighlight.Recovery,
         _ => TimelineHighlight.None,
     };
 
     /// <summary>
-    /// Failures the run came through: every silo lost while others went on, plus every resume from
-    /// a checkpoint that followed a loss of the whole cluster. A resume is not counted when the
-    /// run's last lifecycle event before it was a Paused or Cancelled, because then someone stopped
-    /// the run on purpose. When every silo dies at once nobody is left to record a SiloLost, so the
-    /// resume is the only trace of that failure. A drained SiloLeft is a planned departure, not a
-    /// failure, and is not counted.
+    /// Failures the run came through: every silo lost while others went on, and every interruption
+    /// (the whole cluster, or the leader, lost; the recorder logs it when the run comes back). A
+    /// resume from a checkpoint is the recovery, not another failure; a drained SiloLeft is a
+    /// planned departure. The same rule as the run's own count of failures survived.
     /// </summary>
-    public static int FailuresSurvived(IEnumerable<TimelineEvent> events)
-    {
-        var survived = 0;
-        TimelineEventKind? lastLifecycle = null;
-        foreach (var e in Chronological(events))
-        {
-            switch (e.Kind)
-            {
-                case TimelineEventKind.SiloLost:
-                    survived++;
-                    break;
-                case TimelineEventKind.ResumedFromCheckpoint:
-                    if (lastLifecycle is not (TimelineEventKind.Paused or TimelineEventKind.Cancelled))
-                        survived++;
-                    lastLifecycle = e.Kind;
-                    break;
-                case TimelineEventKind.Launched or TimelineEventKind.Paused or TimelineEventKind.Continued
-                    or TimelineEventKind.Completed or TimelineEventKind.Failed or TimelineEventKind.Cancelled:
-                    lastLifecycle = e.Kind;
-                    break;
-            }
-        }
-        return survived;
-    }
+    public static int FailuresSurvived(IEnumerable<TimelineEvent> events) =>
+        events.Count(e => e.Kind is TimelineEventKind.SiloLost or TimelineEventKind.Interrupted);
 }
