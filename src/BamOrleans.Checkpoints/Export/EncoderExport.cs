@@ -16,7 +16,8 @@ public static class EncoderExport
 
     /// <summary>
     /// The encoder file of <paramref name="model"/> (a checkpoint's <see cref="LoadedCheckpoint.Model"/>
-    /// or any state dict of the encoder <paramref name="metadata"/> describes). The tensors are
+    /// or any state dict of the encoder <paramref name="metadata"/> describes), without the state
+    /// dict's field aliases (<see cref="StateDictAliases"/>). The tensors are
     /// checked against that encoder first, so a file never pairs weights with options they do not
     /// fit; <see cref="EncoderFileMetadata.FeatureDim"/> must be the encoder's.
     /// </summary>
@@ -26,9 +27,10 @@ public static class EncoderExport
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(model);
+        var tensors = StateDictAliases.WithoutAliases(model);
         using (var encoder = Encoder.Create(metadata.Encoder, metadata.Seed))
         {
-            var problems = EncoderStateCheck.Problems(encoder, model).ToList();
+            var problems = EncoderStateCheck.Problems(encoder, tensors).ToList();
             if (encoder.FeatureDim != metadata.FeatureDim)
                 problems.Add($"the feature dimension is given as {metadata.FeatureDim} but the encoder's is {encoder.FeatureDim}");
             if (problems.Count > 0)
@@ -36,12 +38,13 @@ public static class EncoderExport
                     $"the weights of run {metadata.RunId} step {metadata.Step} do not fit encoder {metadata.Encoder.Architecture}: "
                     + string.Join("; ", problems) + ". Export with the encoder options of the run that wrote them.", nameof(model));
         }
-        return SafeTensorsWriter.Write(model, metadata.ToDictionary(), EncoderFileMetadata.Keys.DataSha256);
+        return SafeTensorsWriter.Write(tensors, metadata.ToDictionary(), EncoderFileMetadata.Keys.DataSha256);
     }
 
     /// <summary>Writes the encoder file to <paramref name="path"/> through a temporary file beside
     /// it, so a crash never leaves a half-written file under the final name.</summary>
-    public static void WriteFile(string path, EncoderFileMetadata metadata, IReadOnlyList<HostTensor> model, ILogger log)
+    /// <returns>The number of tensors written (the state dict without its field aliases).</returns>
+    public static int WriteFile(string path, EncoderFileMetadata metadata, IReadOnlyList<HostTensor> model, ILogger log)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(log);
@@ -53,8 +56,10 @@ public static class EncoderExport
         var temporary = full + ".partial";
         File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, full, overwrite: true);
+        var tensors = StateDictAliases.WithoutAliases(model).Count;
         log.Information("Exported encoder of run {RunId} step {Step} ({Architecture}, {Tensors} tensors, {Bytes} bytes) to {Path}",
-            metadata.RunId, metadata.Step, metadata.Encoder.Architecture, model.Count, bytes.LongLength, full);
+            metadata.RunId, metadata.Step, metadata.Encoder.Architecture, tensors, bytes.LongLength, full);
+        return tensors;
     }
 
     /// <summary>Parses and verifies an encoder file's bytes; <paramref name="source"/> names it in errors.</summary>

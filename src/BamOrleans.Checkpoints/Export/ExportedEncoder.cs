@@ -45,8 +45,10 @@ public sealed class ExportedEncoder
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
+                // Field aliases are the same tensors as their canonical names: copied with them.
                 foreach (var (name, target) in encoder.state_dict())
-                    target.copy_(HostCopy.ToTensor(byName[name]));
+                    if (byName.TryGetValue(name, out var stored))
+                        target.copy_(HostCopy.ToTensor(stored));
             }
             if (device is not null && device.type != DeviceType.CPU)
                 encoder.to(device);

@@ -35,6 +35,19 @@ public class EncoderExportTests
     }
 
     [Fact]
+    public void The_file_holds_the_registered_state_dict_names_once_without_torchsharps_field_aliases()
+    {
+        using var run = new ExportedRun();
+        Assert.NotEqual(run.Model.Count, run.Exported.Count); // the snapshot does carry aliases
+
+        var file = EncoderExport.ReadFile(run.WriteFile());
+
+        Assert.Equal(run.Exported.Select(t => t.Name).Order(StringComparer.Ordinal), file.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Contains(file.Tensors, t => t.Name.StartsWith("backbone.", StringComparison.Ordinal));
+        Assert.Contains(file.Tensors, t => t.Name.StartsWith("projector.layers.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_metadata_reads_back_equal_and_the_file_is_safetensors_with_an_aligned_header()
     {
         using var run = new ExportedRun();
@@ -56,7 +69,7 @@ public class EncoderExportTests
         var headerLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         Assert.Equal(0, (8 + headerLength) % 8);
         Assert.StartsWith("{\"__metadata__\":{", Encoding.UTF8.GetString(bytes, 8, (int)headerLength));
-        Assert.Equal(run.Model.Sum(t => (long)t.Data.Length), bytes.Length - 8 - headerLength);
+        Assert.Equal(run.Exported.Sum(t => (long)t.Data.Length), bytes.Length - 8 - headerLength);
     }
 
     [Theory]
@@ -117,13 +130,13 @@ public class EncoderExportTests
     {
         using var run = new ExportedRun();
         // A well-formed encoder file (valid metadata and SHA-256) whose first tensor was renamed.
-        var renamed = run.Model.Select((t, i) => i == 0 ? t with { Name = "backbone.renamed.weight" } : t).ToArray();
+        var renamed = run.Exported.Select((t, i) => i == 0 ? t with { Name = "backbone.renamed.weight" } : t).ToArray();
         var bytes = SafeTensorsWriter.Write(renamed, run.Metadata.ToDictionary(), EncoderFileMetadata.Keys.DataSha256);
         var file = EncoderExport.Read(bytes, "renamed.safetensors");
 
         var e = Assert.Throws<EncoderFileException>(() => file.CreateEncoder());
 
-        Assert.Contains($"tensor '{run.Model[0].Name}' of the encoder is missing", e.Reason);
+        Assert.Contains($"tensor '{run.Exported[0].Name}' of the encoder is missing", e.Reason);
         Assert.Contains("tensor 'backbone.renamed.weight' is not part of the encoder", e.Reason);
     }
 

@@ -24,7 +24,12 @@ internal sealed class ExportedRun : IDisposable
 
     public SingleProcessTrainer Trainer { get; }
 
+    /// <summary>The student's state dict as the snapshot holds it (with TorchSharp's field aliases).</summary>
     public IReadOnlyList<HostTensor> Model { get; }
+
+    /// <summary>What an encoder file holds: <see cref="Model"/> without names that have a segment
+    /// starting with '_' (the aliases), found here by name alone.</summary>
+    public IReadOnlyList<HostTensor> Exported => Model.Where(t => !t.Name.Split('.').Any(s => s.StartsWith('_'))).ToArray();
 
     public EncoderFileMetadata Metadata { get; }
 

@@ -26,9 +26,9 @@ public class PythonLoaderTests
         Assert.True(code == 0, $"the loader exited {code}: {stderr}");
         using var json = JsonDocument.Parse(stdout);
         var tensors = json.RootElement.GetProperty("tensors");
-        Assert.Equal(run.Model.Select(t => t.Name).Order(StringComparer.Ordinal),
+        Assert.Equal(run.Exported.Select(t => t.Name).Order(StringComparer.Ordinal),
             tensors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-        foreach (var t in run.Model)
+        foreach (var t in run.Exported)
         {
             var read = tensors.GetProperty(t.Name);
             Assert.Equal(SafeTensorsFile.DTypeName(t.DType), read.GetProperty("dtype").GetString());

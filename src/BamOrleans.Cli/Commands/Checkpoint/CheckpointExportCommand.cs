@@ -26,9 +26,9 @@ internal static class CheckpointExportCommand
             if (!path.EndsWith(EncoderExport.Extension, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"--out {path}: an encoder file is safetensors; name it *{EncoderExport.Extension} so other tools recognise it.");
             var (checkpoint, metadata) = await RunEncoderSource.Load(await store.Open(parse), runId, run.Step(parse), Log.Logger);
-            EncoderExport.WriteFile(path, metadata, checkpoint.Model, Log.Logger);
+            var tensors = EncoderExport.WriteFile(path, metadata, checkpoint.Model, Log.Logger);
             var writer = CommandConsole.Writer(parse);
-            writer.WriteLine($"Exported run {runId} step {metadata.Step} ({metadata.Encoder.Architecture}, {metadata.FeatureDim}-dim features, {checkpoint.Model.Count} tensors) to {Path.GetFullPath(path)}");
+            writer.WriteLine($"Exported run {runId} step {metadata.Step} ({metadata.Encoder.Architecture}, {metadata.FeatureDim}-dim features, {tensors} tensors) to {Path.GetFullPath(path)}");
             writer.Flush();
             return ExitCodes.Ok;
         }));
