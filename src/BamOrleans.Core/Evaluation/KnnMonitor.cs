@@ -53,20 +53,19 @@ public sealed class KnnMonitor : IDisposable
         Options = options ?? new KnnMonitorOptions();
         Knn = knn ?? new KnnOptions();
         _log = (log ?? Serilog.Log.Logger).ForContext<KnnMonitor>();
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MemorySize, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.QuerySize, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.BatchSize, 1, nameof(options));
+        foreach (var (name, value) in new[] { ("MemorySize", Options.MemorySize), ("QuerySize", Options.QuerySize), ("BatchSize", Options.BatchSize) })
+            if (value < 1)
+                throw new ArgumentException($"KnnMonitorOptions.{name} is {value}: use a positive number of images.", nameof(options));
         if (Knn.K > Options.MemorySize)
             throw new ArgumentException($"the k-NN monitor's memory of {Options.MemorySize} images is smaller than K = {Knn.K}: use a memory size ≥ K.", nameof(options));
 
+        // From one source the two subsets are two slices of one shuffle, hence disjoint; from two
+        // sources each has its own shuffle, seeded apart so they do not share a pattern of indices.
         var shared = ReferenceEquals(memorySource, querySource);
-        var needed = shared ? (long)Options.MemorySize + Options.QuerySize : Math.Max(Options.MemorySize, Options.QuerySize);
-        RequireSize(memorySource, shared ? needed : Options.MemorySize, shared ? "memory and query subsets together" : "memory subset");
+        var memoryDraw = shared ? (long)Options.MemorySize + Options.QuerySize : Options.MemorySize;
+        RequireSize(memorySource, memoryDraw, shared ? "memory and query subsets together" : "memory subset");
         if (!shared) RequireSize(querySource, Options.QuerySize, "query subset");
-
-        // One shuffle per source, seeded apart, so the two subsets of a shared source are disjoint
-        // and those of two sources do not share a pattern of indices.
-        var memoryOrder = PartialShuffle(memorySource.Count, shared ? (int)needed : Options.MemorySize, Options.Seed);
+        var memoryOrder = PartialShuffle(memorySource.Count, (int)memoryDraw, Options.Seed); // ≤ Count, checked above
         MemoryIndices = memoryOrder[..Options.MemorySize];
         QueryIndices = shared
             ? memoryOrder[Options.MemorySize..]

@@ -15,7 +15,7 @@ internal static class CheckpointExportCommand
     public static Command Create()
     {
         var command = new Command("export", "Write the trained encoder of a checkpoint (default: the latest that verifies) as a .safetensors file");
-        var run = RunOptions.AddTo(command);
+        var run = RunOptions.AddTo(command, "the checkpoint of this step (its folder name); default: the newest that verifies");
         var output = new Option<string>("--out") { Description = "the .safetensors file to write (replaced if it exists)", Required = true };
         command.Options.Add(output);
         var store = StoreOptionSet.AddTo(command);

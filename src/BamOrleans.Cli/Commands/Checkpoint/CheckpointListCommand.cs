@@ -10,7 +10,7 @@ internal static class CheckpointListCommand
     public static Command Create()
     {
         var command = new Command("list", "List a run's checkpoints: step, size, complete or damaged (with the blob that fails), and which is latest");
-        var run = RunOptions.AddTo(command);
+        var run = RunOptions.AddTo(command, "only the checkpoint of this step (its folder name); default: every checkpoint of the run");
         var json = new Option<bool>("--json") { Description = "answer with one JSON document" };
         command.Options.Add(json);
         var store = StoreOptionSet.AddTo(command);

@@ -14,7 +14,7 @@ internal static class CheckpointVerifyCommand
     public static Command Create()
     {
         var command = new Command("verify", "Verify a run's checkpoints (or --step N) against their manifests; exit 4 naming the damaged blob");
-        var run = RunOptions.AddTo(command);
+        var run = RunOptions.AddTo(command, "only the checkpoint of this step (its folder name); default: every committed checkpoint of the run");
         var json = new Option<bool>("--json") { Description = "answer with one JSON document" };
         command.Options.Add(json);
         var store = StoreOptionSet.AddTo(command);

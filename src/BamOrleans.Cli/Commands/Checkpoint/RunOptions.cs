@@ -6,14 +6,18 @@ namespace BamOrleans.Cli.Commands.Checkpoint;
 internal sealed class RunOptions
 {
     private readonly Option<string?> _run;
-    private readonly Option<long?> _step = new("--step") { Description = "the checkpoint's step (its folder name); default: the newest that verifies" };
+    private readonly Option<long?> _step;
 
-    private RunOptions(bool runRequired) =>
-        _run = new Option<string?>("--run") { Description = "the run's id (as `bam local --run-id`)", Required = runRequired };
-
-    public static RunOptions AddTo(Command command, bool runRequired = true)
+    private RunOptions(bool runRequired, string stepDescription)
     {
-        var set = new RunOptions(runRequired);
+        _run = new Option<string?>("--run") { Description = "the run's id (as `bam local --run-id`)", Required = runRequired };
+        _step = new Option<long?>("--step") { Description = stepDescription };
+    }
+
+    /// <param name="stepDescription">What --step means for this command (what leaving it out does).</param>
+    public static RunOptions AddTo(Command command, string stepDescription, bool runRequired = true)
+    {
+        var set = new RunOptions(runRequired, stepDescription);
         command.Options.Add(set._run);
         command.Options.Add(set._step);
         set._step.Validators.Add(r =>

@@ -30,7 +30,7 @@ internal static class EvalCommand
         var command = new Command(name, description);
         var file = new Option<string?>("--checkpoint") { Description = "an encoder file written by `bam checkpoint export` (.safetensors)" };
         command.Options.Add(file);
-        var run = RunOptions.AddTo(command, runRequired: false);
+        var run = RunOptions.AddTo(command, "with --run: the checkpoint of this step; default: the newest that verifies", runRequired: false);
         var data = new Option<string>("--data")
         {
             Description = "Fashion-MNIST idx folder (train and test splits)",
