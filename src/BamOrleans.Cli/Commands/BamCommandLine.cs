@@ -12,6 +12,8 @@ internal static class BamCommandLine
         root.Subcommands.Add(Run.RunCommand.Create());
         root.Subcommands.Add(Cluster.ClusterCommand.Create());
         root.Subcommands.Add(Dataset.DatasetCommand.Create());
+        root.Subcommands.Add(Checkpoint.CheckpointCommand.Create());
+        root.Subcommands.Add(Eval.EvalCommand.Create());
         return root;
     }
 
