@@ -16,24 +16,29 @@ internal sealed record BamResult(int Code, string Output, string Error, TimeSpan
 /// </summary>
 internal static class BamCli
 {
-    public static async Task<BamResult> Run(ITestOutputHelper testOutput, params string[] args)
+    /// <summary>Runs one command line off the test's thread (the command blocks on its async action).</summary>
+    public static Task<BamResult> Run(ITestOutputHelper testOutput, params string[] args) => Task.Run(() => Invoke(testOutput, args));
+
+    /// <summary>Runs one command line on this thread; with no test output, its log goes nowhere.</summary>
+    public static BamResult Invoke(ITestOutputHelper? testOutput, params string[] args)
     {
         var previous = Log.Logger;
-        Log.Logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
-            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .WriteTo.Sink(new TestOutputSink(testOutput))
-            .CreateLogger();
+        Log.Logger = testOutput is null
+            ? new LoggerConfiguration().CreateLogger()
+            : new LoggerConfiguration()
+                .MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+                .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+                .WriteTo.Sink(new TestOutputSink(testOutput))
+                .CreateLogger();
         var output = new StringWriter();
         var error = new StringWriter();
         var clock = Stopwatch.StartNew();
         try
         {
-            // Off the test's thread: the command blocks on its async action.
-            var code = await Task.Run(() => BamCommandLine.Invoke(args, new InvocationConfiguration { Output = output, Error = error }));
-            testOutput.WriteLine($"bam {string.Join(' ', args)} → {code}\n{output}\n{error}");
+            var code = BamCommandLine.Invoke(args, new InvocationConfiguration { Output = output, Error = error });
+            testOutput?.WriteLine($"bam {string.Join(' ', args)} → {code}\n{output}\n{error}");
             return new BamResult(code, output.ToString(), error.ToString(), clock.Elapsed);
         }
         finally

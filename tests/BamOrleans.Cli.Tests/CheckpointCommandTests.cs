@@ -14,7 +14,8 @@ public class CheckpointCommandTests(TrainedRunStore run, ITestOutputHelper testO
 {
     private static readonly ILogger Silent = new LoggerConfiguration().CreateLogger();
 
-    private (int Code, string Output, string Errors) Bam(params string[] args) => BamCli.Run(testOutput, args);
+    private (int Code, string Output, string Errors) Bam(params string[] args) =>
+        BamCli.Invoke(testOutput, args) is var r ? (r.Code, r.Output, r.Error) : default;
 
     /// <summary>The committed steps as the checkpoint library itself lists them, newest first.</summary>
     private static IReadOnlyList<long> Committed(string store) =>

@@ -12,7 +12,8 @@ namespace BamOrleans.Cli.Tests;
 [Collection(TrainedRunCollection.Name)]
 public class EvalCommandTests(TrainedRunStore run, ITestOutputHelper testOutput)
 {
-    private (int Code, string Output, string Errors) Bam(params string[] args) => BamCli.Run(testOutput, args);
+    private (int Code, string Output, string Errors) Bam(params string[] args) =>
+        BamCli.Invoke(testOutput, args) is var r ? (r.Code, r.Output, r.Error) : default;
 
     private string Export()
     {

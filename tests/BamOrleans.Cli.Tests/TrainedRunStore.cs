@@ -18,7 +18,7 @@ public sealed class TrainedRunStore : IDisposable
         Data = new TinyFashionMnist();
         Root = Directory.CreateTempSubdirectory("bam-cli-ckpt-").FullName;
         Store = Path.Combine(Root, "store");
-        var (code, output, errors) = BamCli.Run(null, "local", "--data", Data.Directory, "--steps", "4", "--batch", "16", "--threads", "1",
+        var (code, output, errors, _) = BamCli.Invoke(null, "local", "--data", Data.Directory, "--steps", "4", "--batch", "16", "--threads", "1",
             "--checkpoint-every", "2", "--run-id", RunId, "--store", Store, "--no-eval", "--out", Path.Combine(Root, "out"));
         if (code != 0)
             throw new InvalidOperationException($"bam local exited {code}: {output} {errors}");
@@ -60,29 +60,4 @@ public sealed class TrainedRunStore : IDisposable
 public sealed class TrainedRunCollection : ICollectionFixture<TrainedRunStore>
 {
     public const string Name = "a trained run in a folder store";
-}
-
-/// <summary>Invokes the whole `bam` command tree as users type it, capturing its output and errors.</summary>
-internal static class BamCli
-{
-    public static (int Code, string Output, string Errors) Run(ITestOutputHelper? testOutput, params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var previous = Log.Logger;
-        Log.Logger = testOutput is null
-            ? new LoggerConfiguration().CreateLogger()
-            : new LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(new TestOutputSink(testOutput)).CreateLogger();
-        try
-        {
-            var code = BamCommandLine.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = errors });
-            testOutput?.WriteLine($"bam {string.Join(' ', args)} → {code}\n{output}\n{errors}");
-            return (code, output.ToString(), errors.ToString());
-        }
-        finally
-        {
-            (Log.Logger as IDisposable)?.Dispose();
-            Log.Logger = previous;
-        }
-    }
 }
