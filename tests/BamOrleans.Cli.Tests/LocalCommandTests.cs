@@ -37,7 +37,7 @@ public class LocalCommandTests(ITestOutputHelper testOutput)
         var output = NewOutputFolder();
         try
         {
-            var code = Run("local", "--data", data.Directory, "--steps", "3", "--batch", "16", "--threads", "1", "--out", output);
+            var code = Run("local", "--data", data.Directory, "--steps", "3", "--batch", "16", "--threads", "1", "--out", output, "--knn-every", "2");
 
             Assert.Equal(0, code);
             var metrics = Directory.GetFiles(output, "metrics.json", SearchOption.AllDirectories).Single();
@@ -61,6 +61,22 @@ public class LocalCommandTests(ITestOutputHelper testOutput)
             Assert.Equal(2, cluster.GetProperty("silos").GetInt32());
             Assert.Equal(2, cluster.GetProperty("slots").GetInt32());
             Assert.True(cluster.GetProperty("replicasIdentical").GetBoolean());
+            // The k-NN monitor measured on the tiny sets when the watcher saw its interval crossed
+            // (the model exported then) and once at the end.
+            var knn = root.GetProperty("knnMonitor").EnumerateArray().ToList();
+            var measured = knn.Select(p => p.GetProperty("completedSteps").GetInt64()).ToList();
+            Assert.Equal(3, measured[^1]);
+            Assert.Equal(measured.Distinct().Order(), measured);
+            Assert.All(measured, s => Assert.InRange(s, 2, 3));
+            Assert.All(knn, p => Assert.InRange(p.GetProperty("top1").GetDouble(), 0, 1));
+            // The report beside the metrics: its page and figures, the run's timeline in it.
+            var folder = Path.GetDirectoryName(metrics)!;
+            foreach (var figure in new[] { "loss.png", "learning-rate.png", "knn.png" })
+                Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(folder, figure))[..4]);
+            var page = File.ReadAllText(Path.Combine(folder, "report.html"));
+            Assert.Contains("Launched", page);
+            Assert.Contains("Completed", page);
+            Assert.Contains("BAM encoder", page);
         }
         finally
         {

@@ -51,15 +51,20 @@ internal static class LocalCommand
         var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "also checkpoint when this many minutes have passed since the last one (0: by steps only)" };
         var keepCheckpoints = new Option<int>("--keep-checkpoints") { Description = "complete checkpoints kept in the store", DefaultValueFactory = _ => 3 };
         var processes = new Option<bool>("--processes") { Description = "run the silos as bam-silo processes on 127.0.0.1 meeting through a redis-server this command starts" };
+        var knnEvery = new Option<int>("--knn-every")
+        {
+            Description = "measure k-NN on a small labelled subset (5,000 memory / 1,000 query images) every this many steps, for the report's accuracy curve (0: never)",
+            DefaultValueFactory = _ => LocalJobOptions.DefaultKnnEvery,
+        };
         var singleProcess = new Option<bool>("--single-process") { Description = "train without a cluster (the reference trainer the cluster must equal)" };
-        foreach (var (option, minimum) in new[] { (silos, 1), (slotsPerSilo, 1), (dataShards, 1) })
+        foreach (var (option, minimum) in new[] { (silos, 1), (slotsPerSilo, 1), (dataShards, 1), (knnEvery, 0) })
             option.Validators.Add(r =>
             {
                 if (r.GetValueOrDefault<int>() < minimum) r.AddError($"{option.Name} must be ≥ {minimum}.");
             });
 
         var command = new Command("local", "Train BAM on a local cluster (in-process silos) on the embedded default (Fashion-MNIST), then evaluate it beside a random encoder and raw pixels");
-        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval, silos, slotsPerSilo, dataShards, processes, singleProcess, runId, store, checkpointEvery, checkpointMinutes, keepCheckpoints })
+        foreach (var o in new Option[] { data, dataset, evalData, imageSize, steps, batch, minutes, seed, threads, localViews, optimizer, learningRate, ema, output, skipEval, silos, slotsPerSilo, dataShards, processes, singleProcess, runId, store, checkpointEvery, checkpointMinutes, keepCheckpoints, knnEvery })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -91,6 +96,7 @@ internal static class LocalCommand
                 KeepCheckpoints = parse.GetValue(keepCheckpoints),
                 CheckpointMinutes = parse.GetValue(checkpointMinutes),
                 SingleProcess = parse.GetValue(singleProcess),
+                KnnEvery = parse.GetValue(knnEvery),
             };
             try
             {

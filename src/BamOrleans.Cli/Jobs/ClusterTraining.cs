@@ -17,10 +17,10 @@ namespace BamOrleans.Cli.Jobs;
 /// </summary>
 internal static class ClusterTraining
 {
-    public static TrainedEncoder Run(LocalJobOptions options, DatasetSelection data, TrainingConfig config, ILogger log) =>
-        RunAsync(options, data, config, log).GetAwaiter().GetResult();
+    public static TrainedEncoder Run(LocalJobOptions options, DatasetSelection data, TrainingConfig config, OnlineKnn? knn, ILogger log) =>
+        RunAsync(options, data, config, knn, log).GetAwaiter().GetResult();
 
-    private static async Task<TrainedEncoder> RunAsync(LocalJobOptions options, DatasetSelection data, TrainingConfig config, ILogger log)
+    private static async Task<TrainedEncoder> RunAsync(LocalJobOptions options, DatasetSelection data, TrainingConfig config, OnlineKnn? knn, ILogger log)
     {
         var spec = new DatasetSpec(
             options.Dataset == Commands.DatasetKind.FashionMnist ? LocalDatasetProvider.FashionMnistKind : LocalDatasetProvider.FolderKind,
@@ -76,6 +76,13 @@ internal static class ClusterTraining
             foreach (var r in fresh)
                 progress.Add(ToStepRecord(r, config, schedules));
             logged = fresh[^1].Step + 1;
+            if (knn is not null && knn.IsDue(logged))
+            {
+                // Slot 0's model as it is now; the slots go on training meanwhile.
+                var snapshot = await run.ExportModel();
+                using var current = ModelSnapshotLoader.ToEncoder(snapshot, config.Encoder, config.Seed);
+                knn.Measure(current, snapshot.Step);
+            }
         });
         var seconds = clock.Elapsed.TotalSeconds;
         if ((await run.Status()).Status == RunStatus.Paused)
@@ -91,8 +98,14 @@ internal static class ClusterTraining
         else
             log.Error("Replicas differ: {Checksums}", string.Join(", ", reports.Select(r => $"{r.SlotId}={r.ParameterChecksum:x16}")));
         var model = ModelSnapshotLoader.ToEncoder(await run.ExportModel(), config.Encoder, config.Seed);
+        if (knn is not null && knn.IsDue(reports[0].CompletedSteps, final: true)) knn.Measure(model, reports[0].CompletedSteps);
         return new TrainedEncoder(model, records, seconds,
-            new ClusterFigures(options.Silos, reports.Count, MeanPhases(history), identical));
+            new ClusterFigures(options.Silos, reports.Count, MeanPhases(history), identical))
+        {
+            RunId = run.RunId,
+            Timeline = await run.Events(),
+            Definition = RunDefinitionJson.ToSettings(definition).Document,
+        };
     }
 
     private static StepRecord ToStepRecord(SlotStepRecord r, TrainingConfig config, TrainingSchedules schedules) =>

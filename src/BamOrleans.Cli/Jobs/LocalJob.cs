@@ -28,9 +28,10 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
         var runDirectory = Path.GetFullPath(Path.Combine(options.OutputRoot,
             $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{options.Seed}"));
         Directory.CreateDirectory(runDirectory);
+        using var knn = OnlineKnn.Create(data, options.Evaluate ? options.KnnEvery : 0, log);
         using var trained = options.SingleProcess
-            ? TrainInThisProcess(config, data)
-            : ClusterTraining.Run(options, data, config, log);
+            ? TrainInThisProcess(config, data, knn)
+            : ClusterTraining.Run(options, data, config, knn, log);
         var records = trained.Records;
         var trainingSeconds = trained.TrainingSeconds;
         var summary = TrainingSummary.From(records, trainingSeconds);
@@ -50,20 +51,29 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
             log.Warning("No labelled evaluation data (pass --eval-data with --dataset folder): evaluation skipped");
         }
 
+        var knnPoints = knn?.Points ?? [];
         var metricsPath = Path.Combine(runDirectory, "metrics.json");
-        MetricsFile.Write(metricsPath, config, data.Train.Name, summary, records, evaluation, trained.Cluster);
+        MetricsFile.Write(metricsPath, config, data.Train.Name, summary, records, evaluation, trained.Cluster, knnPoints);
+        var reportPath = LocalRunReport.Write(runDirectory, $"BAM on {data.Train.Name}", data.Train.Name,
+            trained.Definition ?? MetricsFile.ConfigJson(config), config, summary, trained, knnPoints, knn?.Describe(), evaluation);
         ConsoleSummary.Print(summary, evaluation);
         Console.WriteLine($"Metrics: {metricsPath}");
+        Console.WriteLine($"Report: {reportPath}");
         return 0;
     }
 
     /// <summary>The single-process reference: the same steps without a cluster (--single-process).</summary>
-    private TrainedEncoder TrainInThisProcess(TrainingConfig config, DatasetSelection data)
+    private TrainedEncoder TrainInThisProcess(TrainingConfig config, DatasetSelection data, OnlineKnn? knn)
     {
         var trainer = new SingleProcessTrainer(config, data.Train, data.Normalizer, log);
         var progress = new TrainingProgressLog(log, LogEvery, config.Steps);
         var clock = Stopwatch.StartNew();
-        var records = trainer.Run(options.TimeBudget, progress.Add);
+        var records = trainer.Run(options.TimeBudget, record =>
+        {
+            progress.Add(record);
+            if (knn is not null && knn.IsDue(record.Step + 1)) knn.Measure(trainer.Model, record.Step + 1);
+        });
+        if (knn is not null && records.Count > 0 && knn.IsDue(records[^1].Step + 1, final: true)) knn.Measure(trainer.Model, records[^1].Step + 1);
         return new TrainedEncoder(trainer.Model, records, clock.Elapsed.TotalSeconds, Cluster: null, Owner: trainer);
     }
 }

@@ -14,6 +14,7 @@ internal sealed record LocalJobOptions
     public const int DefaultSilos = 2;
     public const int DefaultDataShards = 8;
     public const int DefaultCheckpointEvery = 500;
+    public const int DefaultKnnEvery = 250;
 
     public required string DataPath { get; init; }
     public DatasetKind Dataset { get; init; } = DatasetKind.FashionMnist;
@@ -58,6 +59,9 @@ internal sealed record LocalJobOptions
 
     /// <summary>Run the silos as `bam-silo` processes with Redis membership instead of in this process.</summary>
     public bool Processes { get; init; }
+
+    /// <summary>Measure the online k-NN monitor every this many steps (0: never).</summary>
+    public int KnnEvery { get; init; } = DefaultKnnEvery;
 
     /// <summary>Train without a cluster: the single-process reference trainer.</summary>
     public bool SingleProcess { get; init; }

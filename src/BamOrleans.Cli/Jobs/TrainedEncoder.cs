@@ -14,6 +14,15 @@ internal sealed record TrainedEncoder(
     ClusterFigures? Cluster,
     IDisposable? Owner = null) : IDisposable
 {
+    /// <summary>The cluster run's id (null in one process).</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>The cluster run's timeline (empty in one process).</summary>
+    public IReadOnlyList<BamOrleans.Grains.Runs.RunEvent> Timeline { get; init; } = [];
+
+    /// <summary>The run definition the cluster trained, as stored with the run (null in one process).</summary>
+    public string? Definition { get; init; }
+
     public void Dispose() => (Owner ?? Model).Dispose();
 }
 

@@ -19,8 +19,12 @@ internal static class MetricsFile
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new RangeJsonConverter() },
     };
 
+    /// <summary>The training config as this file writes it (for the report of a run trained in one process).</summary>
+    public static string ConfigJson(TrainingConfig config) => JsonSerializer.Serialize(config, Json);
+
     public static void Write(string path, TrainingConfig config, string dataset, TrainingSummary summary,
-        IReadOnlyList<StepRecord> steps, ComparisonResult? evaluation, ClusterFigures? cluster = null)
+        IReadOnlyList<StepRecord> steps, ComparisonResult? evaluation, ClusterFigures? cluster = null,
+        IReadOnlyList<BamOrleans.Reports.Model.KnnPoint>? knn = null)
     {
         var document = new
         {
@@ -30,6 +34,8 @@ internal static class MetricsFile
             training = summary,
             cluster,
             steps = steps.Select(s => new { s.Step, s.Epoch, s.Loss, s.LearningRate, s.WeightDecay, s.Epsilon, s.Seconds, s.Skipped }),
+            // The online k-NN monitor's curve: top-1 on a small fixed subset after that many steps.
+            knnMonitor = (knn ?? []).Select(p => new { completedSteps = p.Step, top1 = p.Top1 }),
             evaluation = evaluation is null ? null : new
             {
                 knn = new { k = 20, temperature = 0.07 },
