@@ -121,6 +121,13 @@ public sealed class RunCommandsTests(RunCommandsCluster fixture, ITestOutputHelp
         var human = await Bam("run", "status", "cli-life");
         Assert.Contains("status             Completed", human.Output);
         Assert.Contains($"step               {steps} / {steps} (100.0 %)", human.Output);
+
+        var report = await Bam("run", "report", "cli-life", "--out", Path.Combine(_folder, "report"));
+        Assert.Equal(0, report.Code);
+        var page = File.ReadAllText(Path.Combine(_folder, "report", "report.html"));
+        foreach (var kind in new[] { "Launched", "Paused", "Continued", "Completed" }) Assert.Contains(kind, page);
+        Assert.Contains("cli-life", page);
+        Assert.True(File.Exists(Path.Combine(_folder, "report", "loss.png")));
     }
 
     [Fact]

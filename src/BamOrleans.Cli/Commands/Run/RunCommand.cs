@@ -12,6 +12,7 @@ internal static class RunCommand
         command.Subcommands.Add(RunListCommand.Create());
         command.Subcommands.Add(RunStatusCommand.Create());
         command.Subcommands.Add(RunWatchCommand.Create());
+        command.Subcommands.Add(RunReportCommand.Create());
         foreach (var control in RunControlCommands.Create()) command.Subcommands.Add(control);
         return command;
     }
