@@ -16,7 +16,9 @@ Log.Logger = new LoggerConfiguration()
     // Orleans 10's placement retries report every pipeline run through Polly at Information.
     .MinimumLevel.Override("Polly", LogEventLevel.Warning)
     .Enrich.FromLogContext()
-    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
+    // Logs on stderr: stdout carries the commands' answers (tables, --json), which scripts pipe.
+    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
+        standardErrorFromLevel: LogEventLevel.Verbose)
     .CreateLogger();
 
 try

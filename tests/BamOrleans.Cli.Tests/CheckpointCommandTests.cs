@@ -44,7 +44,7 @@ public class CheckpointCommandTests(TrainedRunStore run, ITestOutputHelper testO
         var committed = Committed(run.Store);
         Assert.Contains(2L, committed);
 
-        var (code, output, _) = Bam("checkpoint", "list", "--run", TrainedRunStore.RunId, "--store-folder", run.Store, "--json");
+        var (code, output, _) = Bam("checkpoint", "list", TrainedRunStore.RunId, "--store-folder", run.Store, "--json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -60,7 +60,7 @@ public class CheckpointCommandTests(TrainedRunStore run, ITestOutputHelper testO
             Assert.Equal(Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length), c.GetProperty("bytes").GetInt64());
         }
 
-        var (humanCode, human, _) = Bam("checkpoint", "list", "--run", TrainedRunStore.RunId, "--store-folder", run.Store);
+        var (humanCode, human, _) = Bam("checkpoint", "list", TrainedRunStore.RunId, "--store-folder", run.Store);
         Assert.Equal(0, humanCode);
         Assert.Contains($"latest: step {committed[0]}", human);
         Assert.Contains("complete", human);
@@ -69,7 +69,7 @@ public class CheckpointCommandTests(TrainedRunStore run, ITestOutputHelper testO
     [Fact]
     public void Verify_exits_0_when_every_checkpoint_verifies()
     {
-        var (code, output, errors) = Bam("checkpoint", "verify", "--run", TrainedRunStore.RunId, "--store-folder", run.Store, "--json");
+        var (code, output, errors) = Bam("checkpoint", "verify", TrainedRunStore.RunId, "--store-folder", run.Store, "--json");
 
         Assert.Equal(0, code);
         Assert.Equal("", errors);
@@ -86,17 +86,17 @@ public class CheckpointCommandTests(TrainedRunStore run, ITestOutputHelper testO
         Assert.True(committed.Count >= 2, $"the run should have written at least 2 checkpoints, found {committed.Count}");
         var damaged = Damage(store, committed[0], CheckpointLayout.ModelFile);
 
-        var (code, output, errors) = Bam("checkpoint", "verify", "--run", TrainedRunStore.RunId, "--store-folder", store);
+        var (code, output, errors) = Bam("checkpoint", "verify", TrainedRunStore.RunId, "--store-folder", store);
         Assert.Equal(4, code);
         Assert.Contains(damaged, errors);
         Assert.Contains(damaged, output);
         Assert.Contains("SHA-256", errors);
 
         // The older checkpoint on its own still verifies.
-        Assert.Equal(0, Bam("checkpoint", "verify", "--run", TrainedRunStore.RunId, "--step", committed[1].ToString(), "--store-folder", store).Code);
-        Assert.Equal(4, Bam("checkpoint", "verify", "--run", TrainedRunStore.RunId, "--step", committed[0].ToString(), "--store-folder", store).Code);
+        Assert.Equal(0, Bam("checkpoint", "verify", TrainedRunStore.RunId, "--step", committed[1].ToString(), "--store-folder", store).Code);
+        Assert.Equal(4, Bam("checkpoint", "verify", TrainedRunStore.RunId, "--step", committed[0].ToString(), "--store-folder", store).Code);
 
-        var (listCode, listOutput, _) = Bam("checkpoint", "list", "--run", TrainedRunStore.RunId, "--store-folder", store, "--json");
+        var (listCode, listOutput, _) = Bam("checkpoint", "list", TrainedRunStore.RunId, "--store-folder", store, "--json");
         Assert.Equal(0, listCode);
         using var json = JsonDocument.Parse(listOutput);
         var newest = json.RootElement.GetProperty("checkpoints")[0];
@@ -107,10 +107,10 @@ public class CheckpointCommandTests(TrainedRunStore run, ITestOutputHelper testO
 
         // Export without --step takes the latest that verifies, as a resuming run would.
         var file = Path.Combine(run.Root, Guid.NewGuid().ToString("N") + ".safetensors");
-        Assert.Equal(0, Bam("checkpoint", "export", "--run", TrainedRunStore.RunId, "--store-folder", store, "--out", file).Code);
+        Assert.Equal(0, Bam("checkpoint", "export", TrainedRunStore.RunId, "--store-folder", store, "--out", file).Code);
         Assert.Equal(committed[1], EncoderExport.ReadFile(file).Metadata.Step);
         // Asking for the damaged one by step is refused, naming the blob.
-        var (exportCode, _, exportErrors) = Bam("checkpoint", "export", "--run", TrainedRunStore.RunId, "--step", committed[0].ToString(),
+        var (exportCode, _, exportErrors) = Bam("checkpoint", "export", TrainedRunStore.RunId, "--step", committed[0].ToString(),
             "--store-folder", store, "--out", file + "2.safetensors");
         Assert.Equal(4, exportCode);
         Assert.Contains(damaged, exportErrors);
@@ -122,7 +122,7 @@ public class CheckpointCommandTests(TrainedRunStore run, ITestOutputHelper testO
         var latest = Committed(run.Store)[0];
         var file = Path.Combine(run.Root, Guid.NewGuid().ToString("N") + ".safetensors");
 
-        var (code, output, _) = Bam("checkpoint", "export", "--run", TrainedRunStore.RunId, "--store-folder", run.Store, "--out", file);
+        var (code, output, _) = Bam("checkpoint", "export", TrainedRunStore.RunId, "--store-folder", run.Store, "--out", file);
 
         Assert.Equal(0, code);
         Assert.Contains(Path.GetFullPath(file), output);
@@ -152,16 +152,16 @@ public class CheckpointCommandTests(TrainedRunStore run, ITestOutputHelper testO
     [Fact]
     public void An_unknown_run_or_step_or_a_missing_store_is_bad_input_with_one_line()
     {
-        var (unknownCode, _, unknownErrors) = Bam("checkpoint", "verify", "--run", "no-such-run", "--store-folder", run.Store);
+        var (unknownCode, _, unknownErrors) = Bam("checkpoint", "verify", "no-such-run", "--store-folder", run.Store);
         Assert.Equal(2, unknownCode);
         Assert.Contains("run 'no-such-run' has no committed checkpoint", unknownErrors);
 
-        var (stepCode, _, stepErrors) = Bam("checkpoint", "export", "--run", TrainedRunStore.RunId, "--step", "3", "--store-folder", run.Store,
+        var (stepCode, _, stepErrors) = Bam("checkpoint", "export", TrainedRunStore.RunId, "--step", "3", "--store-folder", run.Store,
             "--out", Path.Combine(run.Root, "x.safetensors"));
         Assert.Equal(2, stepCode);
         Assert.Contains("no committed checkpoint at step 3", stepErrors);
 
-        var (storeCode, _, storeErrors) = Bam("checkpoint", "list", "--run", TrainedRunStore.RunId);
+        var (storeCode, _, storeErrors) = Bam("checkpoint", "list", TrainedRunStore.RunId);
         Assert.Equal(2, storeCode);
         Assert.Contains("--store-folder", storeErrors);
         Assert.Single(storeErrors.Trim().Split('\n'));

@@ -18,7 +18,7 @@ public class EvalCommandTests(TrainedRunStore run, ITestOutputHelper testOutput)
     private string Export()
     {
         var file = Path.Combine(run.Root, Guid.NewGuid().ToString("N") + ".safetensors");
-        var (code, _, errors) = Bam("checkpoint", "export", "--run", TrainedRunStore.RunId, "--store-folder", run.Store, "--out", file);
+        var (code, _, errors) = Bam("checkpoint", "export", TrainedRunStore.RunId, "--store-folder", run.Store, "--out", file);
         Assert.True(code == 0, errors);
         return file;
     }

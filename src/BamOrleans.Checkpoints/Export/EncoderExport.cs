@@ -84,7 +84,7 @@ public static class EncoderExport
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
-            throw new FileNotFoundException($"no encoder file at {full}: write one with `bam checkpoint export --run <id> --out {Path.GetFileName(full)}`.", full);
+            throw new FileNotFoundException($"no encoder file at {full}: write one with `bam checkpoint export <run-id> --out {Path.GetFileName(full)}`.", full);
         return Read(File.ReadAllBytes(full), full);
     }
 }

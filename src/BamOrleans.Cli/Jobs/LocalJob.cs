@@ -29,6 +29,13 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
             $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{options.Seed}"));
         Directory.CreateDirectory(runDirectory);
         using var knn = OnlineKnn.Create(data, options.Evaluate ? options.KnnEvery : 0, log);
+        // The curve starts where training does: the seeded initial weights, which every replica
+        // (and a resumed run's first leg) started from.
+        if (knn is not null)
+        {
+            using var initial = Core.Models.Encoder.Create(config.Encoder, config.Seed);
+            knn.Measure(initial, 0);
+        }
         using var trained = options.SingleProcess
             ? TrainInThisProcess(config, data, knn)
             : ClusterTraining.Run(options, data, config, knn, log);

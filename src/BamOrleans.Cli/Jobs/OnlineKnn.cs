@@ -39,7 +39,7 @@ internal sealed class OnlineKnn : IDisposable
     /// <summary>Whether a measurement is due once <paramref name="completedSteps"/> steps are done:
     /// a multiple of the interval was crossed, or the run ended past the last measurement.</summary>
     public bool IsDue(long completedSteps, bool final = false) =>
-        completedSteps > 0 && completedSteps != _lastMeasured &&
+        completedSteps > 0 && completedSteps > _lastMeasured &&
         (final || completedSteps / _every > Math.Max(0, _lastMeasured) / _every);
 
     /// <summary>Measures <paramref name="encoder"/> as the model after <paramref name="completedSteps"/> steps.</summary>

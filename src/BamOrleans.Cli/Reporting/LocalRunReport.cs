@@ -29,7 +29,7 @@ internal static class LocalRunReport
             trained.RunId ?? Path.GetFileName(folder),
             title,
             DateTimeOffset.UtcNow,
-            configText,
+            Readable(configText),
             facts,
             trained.Records.Select(r => new Reports.Model.StepRecord(r.Step, r.Epoch, r.Skipped ? double.NaN : r.Loss, r.LearningRate, r.ImagesPerSecond)).ToList(),
             knn,
@@ -37,5 +37,18 @@ internal static class LocalRunReport
             TimelineMapping.ToReport(trained.Timeline));
         RunReportWriter.Write(report, folder);
         return Path.Combine(folder, RunReportWriter.HtmlFile);
+    }
+
+    /// <summary>A JSON config indented for people (runs store it compact); other text as it is.</summary>
+    private static string Readable(string config)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(config)?.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) ?? config;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return config;
+        }
     }
 }

@@ -126,7 +126,7 @@ internal sealed partial class RunGrain
         if (handover)
         {
             _handingOver = true;
-            Record(RunEventKind.SiloLeft, $"silo {silo}, where the run lives (the leader), is leaving: the next leader takes the run over at the boundary before step {_barrier.Position.Step + 1}");
+            Record(RunEventKind.SiloLeft, $"silo {silo.Endpoint}, where the run lives (the leader), is leaving: the next leader takes the run over at the boundary before step {_barrier.Position.Step + 1}");
         }
         _holdSince = DateTime.UtcNow;
         if (_status == RunStatus.Running) _pauseAt = _barrier.Position.Step + 1;
@@ -143,7 +143,7 @@ internal sealed partial class RunGrain
     {
         // A leaving leader's departure was recorded when it announced it (see HoldForDeparture).
         foreach (var gone in _departing.Where(s => _hold == RunHold.Departure && !_roster.Snapshot().Values.Contains(s)))
-            Record(RunEventKind.SiloLeft, $"silo {gone} left after its eviction notice, its slots handed back at step {_barrier.Position.Step}");
+            Record(RunEventKind.SiloLeft, $"silo {gone.Endpoint} left after its eviction notice, its slots handed back at step {_barrier.Position.Step}");
         _departing.RemoveWhere(s => !_roster.Snapshot().Values.Contains(s));
         if (_roster.Count == 0 || _hold != RunHold.Departure || _departing.Count > 0) return;
         logger.LogInformation("Run {RunId}: the leaving silos' slots are gone; going on with {Count} slots", RunId, _roster.Count);
@@ -227,7 +227,7 @@ internal sealed partial class RunGrain
             try
             {
                 await JoinAll(keys);
-                Record(RunEventKind.SiloJoined, $"silo(s) {string.Join(", ", admission.Silos)} joined with {keys.Count} slot(s) at step {admission.AtStep}");
+                Record(RunEventKind.SiloJoined, $"silo(s) {string.Join(", ", admission.Silos.Select(s => s.Endpoint))} joined with {keys.Count} slot(s) at step {admission.AtStep}");
                 logger.LogInformation("Run {RunId}: {Slots} slot(s) on {Silos} joined at step {Step}; generation {Generation} with {Count} slots",
                     RunId, keys.Count, admission.Silos, admission.AtStep, _roster.Generation, _roster.Count);
             }

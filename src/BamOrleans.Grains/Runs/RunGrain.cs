@@ -72,7 +72,7 @@ internal sealed partial class RunGrain(
             logger.LogWarning("Run {RunId} was running when its slots were lost (generation {Generation}); it resumes from its latest checkpoint once laid out again",
                 RunId, record.Generation);
             if (!_handingOver)
-                Record(RunEventKind.Interrupted, $"the run came back on silo {GrainContext.Address.SiloAddress}: the silo it lived on (the leader), or every silo, was lost");
+                Record(RunEventKind.Interrupted, $"the run came back on silo {GrainContext.Address.SiloAddress?.Endpoint}: the silo it lived on (the leader), or every silo, was lost");
             _handingOver = false;
         }
         StartWatchingMembership();
@@ -248,8 +248,8 @@ internal sealed partial class RunGrain(
         {
             logger.LogWarning("Run {RunId}: silo {Silo} lost, removing its slots {SlotIds}", RunId, silo, removed);
             OnMembershipChanged();
-            if (_roster.Count == 0) InterruptIfTraining($"the last slots' silo {silo} was lost", RunEventKind.Interrupted);
-            else Record(RunEventKind.SiloLost, $"silo {silo} lost; its slots {string.Join(", ", removed)} dropped, {_roster.Count} go on");
+            if (_roster.Count == 0) InterruptIfTraining($"the last slots' silo {silo.Endpoint} was lost", RunEventKind.Interrupted);
+            else Record(RunEventKind.SiloLost, $"silo {silo.Endpoint} lost; {removed.Count} slot(s) dropped ({string.Join(", ", removed)}), {_roster.Count} go on");
             await Persist(statusChanged: _interrupted);
             await AfterSlotsLeft();
         }

@@ -14,7 +14,7 @@ internal static class TimelineSection
         html.Append("<section id=\"timeline\">\n<h2>Timeline</h2>\n")
             .Append("<p class=\"survived\">Failures survived: <strong>")
             .Append(TimelineFacts.FailuresSurvived(events).ToString(CultureInfo.InvariantCulture))
-            .Append("</strong> (silos lost while the others went on, and resumes from a checkpoint after the whole cluster was lost)</p>\n");
+            .Append("</strong> (silos lost while the others went on, and interruptions: every silo, or the leader, lost)</p>\n");
         if (events.Count == 0)
             html.Append("<p class=\"note\">No events were recorded for this run.</p>\n");
         else

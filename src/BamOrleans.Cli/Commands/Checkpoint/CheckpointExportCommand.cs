@@ -6,7 +6,7 @@ using Serilog;
 namespace BamOrleans.Cli.Commands.Checkpoint;
 
 /// <summary>
-/// `bam checkpoint export --run id [--step N] --out file.safetensors`: the trained encoder of a
+/// `bam checkpoint export &lt;run&gt; [--step N] --out file.safetensors`: the trained encoder of a
 /// verified checkpoint (by default the latest) as a safetensors file that PyTorch and TorchSharp
 /// load (docs/encoder-export.md).
 /// </summary>

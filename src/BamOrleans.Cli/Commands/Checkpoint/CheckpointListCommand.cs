@@ -4,7 +4,7 @@ using Serilog;
 
 namespace BamOrleans.Cli.Commands.Checkpoint;
 
-/// <summary>`bam checkpoint list --run id`: every checkpoint of the run, verified, with the latest marked.</summary>
+/// <summary>`bam checkpoint list &lt;run&gt;`: every checkpoint of the run, verified, with the latest marked.</summary>
 internal static class CheckpointListCommand
 {
     public static Command Create()

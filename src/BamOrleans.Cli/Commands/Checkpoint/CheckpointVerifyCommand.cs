@@ -5,7 +5,7 @@ using Serilog;
 namespace BamOrleans.Cli.Commands.Checkpoint;
 
 /// <summary>
-/// `bam checkpoint verify --run id [--step N]`: checks every blob of the run's checkpoints (or of
+/// `bam checkpoint verify &lt;run&gt; [--step N]`: checks every blob of the run's checkpoints (or of
 /// one) against its manifest. Exit 0 when all verify, <see cref="ExitCodes.Damaged"/> naming each
 /// damaged blob when not, bad input when there is nothing to verify.
 /// </summary>
@@ -26,8 +26,8 @@ internal static class CheckpointVerifyCommand
             var committed = inventory.Checkpoints.Where(c => c.Status != CheckpointStatus.Uncommitted).ToList();
             if (committed.Count == 0)
                 throw new ArgumentException(step is { } s
-                    ? $"run '{runId}' has no committed checkpoint at step {s} under {inventory.Prefix} in {inventory.Store}: `bam checkpoint list --run {runId}` shows its steps."
-                    : $"run '{runId}' has no committed checkpoint under {inventory.Prefix} in {inventory.Store}: check --run and the store options.");
+                    ? $"run '{runId}' has no committed checkpoint at step {s} under {inventory.Prefix} in {inventory.Store}: `bam checkpoint list {runId}` shows its steps."
+                    : $"run '{runId}' has no committed checkpoint under {inventory.Prefix} in {inventory.Store}: check the run id and the store options.");
             var damaged = committed.Where(c => c.Status == CheckpointStatus.Damaged).ToList();
 
             if (parse.GetValue(json))

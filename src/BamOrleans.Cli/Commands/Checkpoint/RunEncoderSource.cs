@@ -22,7 +22,7 @@ internal static class RunEncoderSource
         var reader = RunCheckpoints.Reader(store, run, log);
         var committed = await reader.ListCommitted();
         if (committed.Count == 0)
-            throw new ArgumentException($"run '{run}' has no committed checkpoint under {reader.Prefix} in {store.Description}: check --run and the store options (`bam checkpoint list --run {run}`).");
+            throw new ArgumentException($"run '{run}' has no committed checkpoint under {reader.Prefix} in {store.Description}: check the run id and the store options (`bam checkpoint list {run}`).");
         LoadedCheckpoint checkpoint;
         if (step is { } wanted)
         {
