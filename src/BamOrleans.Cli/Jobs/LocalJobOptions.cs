@@ -14,7 +14,7 @@ internal sealed record LocalJobOptions
     public const int DefaultSilos = 2;
     public const int DefaultDataShards = 8;
     public const int DefaultCheckpointEvery = 500;
-    public const int DefaultKnnEvery = 250;
+    public const int DefaultKnnEvery = 500;
 
     public required string DataPath { get; init; }
     public DatasetKind Dataset { get; init; } = DatasetKind.FashionMnist;

@@ -22,8 +22,9 @@ public sealed class RunCommandsCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         TorchSharp.torch.set_num_threads(1);
-        Cluster = await LocalCluster.Start(2, new LocalDatasetProvider(), new LoggerConfiguration().CreateLogger(),
-            store: new LocalFolderBlobStore(Store));
+        // The silos read prepared datasets from the store they checkpoint to, as bam-silo does.
+        var store = new LocalFolderBlobStore(Store);
+        Cluster = await LocalCluster.Start(2, new LocalDatasetProvider(store), new LoggerConfiguration().CreateLogger(), store: store);
     }
 
     public async Task DisposeAsync()
@@ -128,6 +129,36 @@ public sealed class RunCommandsTests(RunCommandsCluster fixture, ITestOutputHelp
         foreach (var kind in new[] { "Launched", "Paused", "Continued", "Completed" }) Assert.Contains(kind, page);
         Assert.Contains("cli-life", page);
         Assert.True(File.Exists(Path.Combine(_folder, "report", "loss.png")));
+    }
+
+    [Fact]
+    public async Task A_run_trains_from_a_dataset_prepared_in_the_silos_blob_store()
+    {
+        var prepare = await BamCli.Run(output, "dataset", "prepare", "--source", fixture.Data.Directory, "--name", "tiny-train",
+            "--images-per-shard", "24", "--store-folder", fixture.Store, "--replace");
+        Assert.Equal(0, prepare.Code);
+        var config = Path.Combine(_folder, "store.yaml");
+        File.WriteAllText(config, """
+            run: { id: cli-store, steps: 6 }
+            batch: 16
+            data: { kind: store, path: tiny-train, imageSize: 28, channels: 1, shards: 2 }
+            encoder: { width: 4 }
+            checkpoint: { everySteps: 0 }
+            """);
+
+        var submit = await Bam("run", "submit", config, "--store-folder", fixture.Store);
+        Assert.Equal(0, submit.Code);
+        Assert.Contains("the prepared dataset 'tiny-train'", submit.Output);
+        Assert.Equal(0, (await Bam("run", "watch", "cli-store", "--interval-seconds", "0.2")).Code);
+        var done = await Json("run", "status", "cli-store");
+        Assert.Equal(6, done.GetProperty("step").GetInt64());
+        Assert.All(done.GetProperty("slots").EnumerateArray(), s => Assert.Equal(6, s.GetProperty("completedSteps").GetInt64()));
+
+        // Without the store the client cannot read the dataset's size and statistics: refused, nothing submitted.
+        File.WriteAllText(config, File.ReadAllText(config).Replace("cli-store", "cli-store-2"));
+        var refused = await Bam("run", "submit", config);
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("--store-folder", refused.Error);
     }
 
     [Fact]
