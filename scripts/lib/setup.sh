@@ -160,11 +160,23 @@ nuget_restore() {
   dotnet restore "$REPO_ROOT/BamOrleans.sln" --verbosity quiet
 }
 
+# The run reports' figures are drawn with SkiaSharp's self-contained build, which reads fonts from
+# /usr/share/fonts itself: DejaVu Sans gives every machine the same labels (none would leave them blank).
+ensure_report_fonts() {
+  if is_installed fonts-dejavu-core; then
+    say "fonts-dejavu-core present (the report figures' labels): nothing to do"
+    return 0
+  fi
+  say "fonts-dejavu-core missing (the report figures' labels): installing it"
+  ensure_debian_packages fonts-dejavu-core
+}
+
 # Everything both README commands need, in order.
 prepare_machine() {
   ensure_dotnet
   ensure_libstdcxx
   ensure_fashion_mnist
   ensure_redis_server
+  ensure_report_fonts
   nuget_restore
 }
