@@ -10,9 +10,10 @@ COPY src/ src/
 RUN dotnet publish src/BamOrleans.Cli -c Release -o /app -p:TorchBackend=cpu
 
 # Debian 13 base: its libstdc++ already provides GLIBCXX_3.4.32, so TorchSharp loads as is.
+# fonts-dejavu-core: the labels of the run reports' figures.
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends dataset-fashion-mnist \
+ && apt-get install -y --no-install-recommends dataset-fashion-mnist fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 bam
 COPY --from=build /app /app
