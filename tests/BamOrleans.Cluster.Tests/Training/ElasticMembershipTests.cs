@@ -10,6 +10,8 @@ using BamOrleans.Storage;
 using BamOrleans.Worker.Runs;
 using Xunit.Abstractions;
 
+using static BamOrleans.Cluster.Tests.Training.CheckpointedRuns;
+
 namespace BamOrleans.Cluster.Tests.Training;
 
 /// <summary>
@@ -24,7 +26,7 @@ namespace BamOrleans.Cluster.Tests.Training;
 [Collection(InProcessClusterCollection.Name)]
 public sealed class ElasticMembershipTests(InProcessCluster shared, ITestOutputHelper output)
 {
-    private const int StepsPerEpoch = SyntheticDatasets.Count / 12;
+    private const int StepsPerEpoch = CheckpointedRuns.StepsPerEpoch;
 
     [Fact]
     public async Task A_silo_told_to_go_leaves_at_a_checkpointed_boundary_and_the_run_finishes_on_the_other_losing_no_step()
@@ -110,17 +112,6 @@ public sealed class ElasticMembershipTests(InProcessCluster shared, ITestOutputH
         }
     }
 
-    private static RunDefinition Definition(int steps)
-    {
-        var config = ClusterEquivalenceTests.Config(localViews: 2, topK: 0, ema: true, NormKind.Group) with { Steps = steps };
-        var normalizer = PixelNormalizer.FashionMnist;
-        return new RunDefinition(config, SyntheticDatasets.Spec, normalizer.Mean, normalizer.Std, DataShards: 4)
-        {
-            CheckpointEverySteps = 4,
-            KeepCheckpoints = 10,
-        };
-    }
-
     private async Task WithCluster(Func<LocalCluster, IBlobStore, Task> body)
     {
         var folder = Directory.CreateTempSubdirectory("bam-elastic-").FullName;
@@ -135,12 +126,4 @@ public sealed class ElasticMembershipTests(InProcessCluster shared, ITestOutputH
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    private static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = Deadline();
-        while (!await condition()) await Task.Delay(20, deadline);
-    }
-
-    private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(120)).Token;
 }

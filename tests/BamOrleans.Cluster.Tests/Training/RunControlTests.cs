@@ -9,6 +9,8 @@ using BamOrleans.Storage;
 using BamOrleans.Worker.Runs;
 using Xunit.Abstractions;
 
+using static BamOrleans.Cluster.Tests.Training.CheckpointedRuns;
+
 namespace BamOrleans.Cluster.Tests.Training;
 
 /// <summary>
@@ -19,7 +21,7 @@ namespace BamOrleans.Cluster.Tests.Training;
 [Collection(InProcessClusterCollection.Name)]
 public sealed class RunControlTests(InProcessCluster shared, ITestOutputHelper output)
 {
-    private const int StepsPerEpoch = SyntheticDatasets.Count / 12;
+    private const int StepsPerEpoch = CheckpointedRuns.StepsPerEpoch;
 
     [Fact]
     public async Task A_paused_run_continues_when_resumed_and_its_timeline_records_launch_pause_continue_and_completion()
@@ -126,17 +128,6 @@ public sealed class RunControlTests(InProcessCluster shared, ITestOutputHelper o
         });
     }
 
-    private static RunDefinition Definition(int steps)
-    {
-        var config = ClusterEquivalenceTests.Config(localViews: 2, topK: 0, ema: true, NormKind.Group) with { Steps = steps };
-        var normalizer = PixelNormalizer.FashionMnist;
-        return new RunDefinition(config, SyntheticDatasets.Spec, normalizer.Mean, normalizer.Std, DataShards: 4)
-        {
-            CheckpointEverySteps = 4,
-            KeepCheckpoints = 10,
-        };
-    }
-
     private static async Task WithStore(Func<IBlobStore, Task> body)
     {
         var folder = Directory.CreateTempSubdirectory("bam-control-").FullName;
@@ -149,12 +140,4 @@ public sealed class RunControlTests(InProcessCluster shared, ITestOutputHelper o
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    private static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = Deadline();
-        while (!await condition()) await Task.Delay(20, deadline);
-    }
-
-    private static CancellationToken Deadline() => new CancellationTokenSource(TimeSpan.FromSeconds(120)).Token;
 }
