@@ -11,6 +11,10 @@ param gpuMinCount = 0
 param gpuMaxCount = 16
 param spotMaxPrice = '-1'
 param gpuOsDiskSizeGB = 256
+// Account keys on: today's bam-silo and bam reach Azure Blob only through a connection string
+// ($BAM_STORAGE_CONNECTION_STRING). Set false (identity only, main.bicep's default) once they
+// take the account URL with workload identity; the silos' role assignment is already in place.
+param allowSharedKeyAccess = true
 param storageSku = 'Standard_ZRS'
 param softDeleteDays = 14
 param redisSku = 'Standard'
