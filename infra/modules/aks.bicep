@@ -81,10 +81,8 @@ resource aks 'Microsoft.ContainerService/managedClusters@2025-10-01' = {
         osType: 'Linux'
         osSKU: 'Ubuntu'
         type: 'VirtualMachineScaleSets'
-        // Keep application pods off the system pool.
-        nodeTaints: [
-          'CriticalAddonsOnly=true:NoSchedule'
-        ]
+        // No CriticalAddonsOnly taint: small CPU pods (a `bam` client, the device plugin's helpers)
+        // may run here; the silos select the GPU pool by label.
       }
       {
         name: 'gpuspot'
@@ -100,7 +98,8 @@ resource aks 'Microsoft.ContainerService/managedClusters@2025-10-01' = {
         enableAutoScaling: true
         minCount: gpuMinCount
         maxCount: gpuMaxCount
-        count: gpuMinCount
+        // No `count`: the autoscaler owns it, and a redeployment must not reset a pool that has
+        // scaled up under a running job.
         nodeLabels: gpuNodeLabels
         // AKS puts this taint (and the label kubernetes.azure.com/scalesetpriority=spot) on every
         // spot node whether or not it is listed; listing it keeps redeployments from seeing a diff.
