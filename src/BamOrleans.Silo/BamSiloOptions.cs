@@ -2,6 +2,7 @@ using System.Net;
 using BamOrleans.Storage;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Worker;
+using BamOrleans.Worker.Slots;
 using Serilog.Events;
 
 namespace BamOrleans.Silo;
@@ -66,11 +67,31 @@ public sealed record BamSiloOptions
     /// resuming on fewer (--recovery-grace-seconds).</summary>
     public TimeSpan RecoveryGrace { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The worker's timings from these options.</summary>
+    // ---- device selection (--device, --slots) ----
+
+    /// <summary>--device: where the slots train (auto: every visible GPU, else the CPU).</summary>
+    public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
+
+    /// <summary>--slots: how many slots this silo offers; null: one per visible GPU under
+    /// auto/cuda, one on the CPU (<see cref="BamOrleans.Worker.Slots.SlotDevices.Resolve"/>).</summary>
+    public int? Slots { get; init; }
+
+    /// <summary>The device of each slot (slot k on element k): <see cref="Device"/> and <see cref="Slots"/>
+    /// resolved against the GPUs this process sees (libtorch is asked unless --device cpu); or null,
+    /// with <paramref name="errors"/> naming the problem and the fix.</summary>
+    public IReadOnlyList<string>? ResolveSlotDevices(out IReadOnlyList<string> errors) =>
+        BamOrleans.Worker.Slots.SlotDevices.Resolve(Device, Slots,
+            Device.Kind == BamOrleans.Worker.Slots.DeviceKind.Cpu ? 0 : BamOrleans.Worker.Slots.SlotDevices.VisibleGpus(), out errors);
+
+    // ---- end device selection ----
+
+    /// <summary>The worker's timings and slot devices from these options (resolving the devices may load libtorch).</summary>
     public BamWorkerOptions Worker => new()
     {
         DrainDeadline = DrainDeadline,
         Membership = new RunMembershipOptions { RecoveryGrace = RecoveryGrace },
+        // The command line refused impossible requests already; options built in code get the same message.
+        SlotDevices = ResolveSlotDevices(out var errors) ?? throw new InvalidOperationException(string.Join(" ", errors)),
     };
 
     /// <summary>Where the slots checkpoint; null: no checkpoints.</summary>

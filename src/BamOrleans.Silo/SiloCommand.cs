@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Net;
+using BamOrleans.Worker.Slots;
 using Serilog.Events;
 
 namespace BamOrleans.Silo;
@@ -53,9 +54,25 @@ public static class SiloCommand
             DefaultValueFactory = _ => defaults.RecoveryGrace.TotalSeconds,
         };
 
+        // ---- device selection (--device, --slots) ----
+        var device = new Option<DeviceRequest>("--device")
+        {
+            Description = "where the slots train: auto (every visible GPU, else the CPU), cpu, cuda (every visible GPU) or cuda:i (GPU i)",
+            DefaultValueFactory = _ => defaults.Device,
+            CustomParser = r => ParseDevice(r),
+            HelpName = "auto|cpu|cuda|cuda:i",
+        };
+        var slots = new Option<int?>("--slots")
+        {
+            Description = "slots this silo offers (default: one per visible GPU under auto/cuda, 1 on the CPU); a run's slotsPerSilo must not exceed it on a GPU silo",
+        };
+        // ---- end device selection ----
+
         var root = new RootCommand("bam-silo — one Orleans silo of a BamOrleans training cluster");
         foreach (var option in new Option[] { clustering, redis, siloPort, gatewayPort, primaryPort, clusterId, serviceId, advertise, logLevel, threads, storeFolder, storeContainer, drain, grace })
             root.Options.Add(option);
+        root.Options.Add(device);
+        root.Options.Add(slots);
         root.SetAction((parse, _) =>
         {
             var options = new BamSiloOptions
@@ -73,9 +90,12 @@ public static class SiloCommand
                 Store = BamSiloOptions.StoreFrom(parse.GetValue(storeFolder), parse.GetValue(storeContainer)),
                 DrainDeadline = TimeSpan.FromSeconds(parse.GetValue(drain)),
                 RecoveryGrace = TimeSpan.FromSeconds(parse.GetValue(grace)),
+                Device = parse.GetValue(device)!,
+                Slots = parse.GetValue(slots),
             };
             var errors = options.Validate();
-            if (errors.Count == 0) return run(options);
+            // Refused here, before the silo joins a cluster: a --device this machine cannot serve.
+            if (errors.Count == 0 && options.ResolveSlotDevices(out errors) is not null) return run(options);
             foreach (var error in errors) Console.Error.WriteLine($"bam-silo: {error}");
             return Task.FromResult(2);
         });
@@ -88,6 +108,14 @@ public static class SiloCommand
         if (Enum.TryParse<ClusteringMode>(text, ignoreCase: true, out var mode) && Enum.IsDefined(mode)) return mode;
         result.AddError($"--clustering {text}: unknown; use localhost or redis");
         return default;
+    }
+
+    private static DeviceRequest ParseDevice(ArgumentResult result)
+    {
+        var parsed = DeviceRequest.Parse(result.Tokens.Single().Value, out var error);
+        if (parsed is not null) return parsed;
+        result.AddError(error!);
+        return DeviceRequest.Auto;
     }
 
     private static IPAddress? ParseAddress(ArgumentResult result)

@@ -17,4 +17,9 @@ public sealed record BamWorkerOptions
 
     /// <summary>How runs follow the cluster's membership.</summary>
     public RunMembershipOptions Membership { get; init; } = new();
+
+    /// <summary>The device each of this silo's slots trains on (slot i on element i), from
+    /// `--device` and `--slots` (<see cref="Slots.SlotDevices.Resolve"/>). The default, the CPU,
+    /// is what every silo used before devices could be chosen.</summary>
+    public IReadOnlyList<string> SlotDevices { get; init; } = [Slots.SlotDevices.Cpu];
 }

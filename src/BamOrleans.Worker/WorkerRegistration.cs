@@ -21,7 +21,7 @@ public static class WorkerRegistration
         options ??= new BamWorkerOptions();
         services.AddSingleton(options.Membership);
         services.AddSingleton(sp => new SlotHost(sp.GetRequiredService<IGrainFactory>(),
-            sp.GetRequiredService<ILocalSiloDetails>(), datasets, store, log));
+            sp.GetRequiredService<ILocalSiloDetails>(), datasets, store, log, options.SlotDevices));
         services.AddSingleton<ISlotHost>(sp => sp.GetRequiredService<SlotHost>());
         services.AddSingleton<IRunResumePoints>(store is null ? new NoResumePoints() : new CheckpointResumePoints(store, log));
         services.AddHostedService(sp => new RunRecoveryService(sp.GetRequiredService<IGrainFactory>(),

@@ -28,6 +28,8 @@ public enum SlotState
 /// <param name="Error">Why the loop stopped, when <see cref="SlotState.Failed"/>.</param>
 /// <param name="LastCheckpointStep">The newest checkpoint of the run this slot's silo has committed
 /// to the store (the next step it resumes at), or null when it has written none.</param>
+/// <param name="Device">The device the slot's replica trains on: "cpu" or "cuda:i" (the silo's
+/// --device and --slots). Defaults to "cpu", what every slot ran on before devices could be chosen.</param>
 [GenerateSerializer, Immutable, Alias("bam.SlotReport")]
 public sealed record SlotReport(
     [property: Id(0)] string SlotId,
@@ -39,4 +41,5 @@ public sealed record SlotReport(
     [property: Id(6)] double LastLoss,
     [property: Id(7)] ulong ParameterChecksum,
     [property: Id(8)] string? Error,
-    [property: Id(9)] long? LastCheckpointStep = null);
+    [property: Id(9)] long? LastCheckpointStep = null,
+    [property: Id(10)] string Device = "cpu");

@@ -16,9 +16,13 @@ namespace BamOrleans.Worker.Slots;
 /// memory, and drains them when the silo is told to go (<see cref="Drain"/>).
 /// </summary>
 /// <param name="store">The blob store checkpoints go to and come from; null: no checkpoints.</param>
-public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IDatasetProvider datasets, IBlobStore? store, ILogger log)
+/// <param name="devices">The device of each slot this silo offers (slot k of a run on element k;
+/// <see cref="SlotDevices.Resolve"/>); null: the CPU for all.</param>
+public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IDatasetProvider datasets, IBlobStore? store, ILogger log,
+    IReadOnlyList<string>? devices = null)
     : ISlotHost, IDisposable
 {
+    private readonly IReadOnlyList<string> _devices = devices is { Count: > 0 } ? devices : [SlotDevices.Cpu];
     private readonly ConcurrentDictionary<string, SlotTrainer> _slots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CheckpointWriter> _writers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _joining = new(1, 1);
@@ -48,6 +52,9 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
                 existing.RequestStop();
                 _ = Task.Run(existing.Dispose);
             }
+            // Before anything is built: a GPU silo asked for more slots than it has GPUs refuses at once.
+            var device = SlotDevices.ForSlot(slotId, _devices, out var deviceError)
+                         ?? throw new InvalidOperationException($"slot {slotId} on {silo.SiloAddress} cannot join run {runId}: {deviceError}.");
             var settings = await run.GetSettings()
                            ?? throw new InvalidOperationException($"run {runId} has no settings: create it (bam CLI) before its slots join.");
             SlotTrainer trainer;
@@ -61,7 +68,7 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
                 // whose turns must stay short (the calling grain's turn just awaits this).
                 trainer = await Task.Run(() =>
                     new SlotTrainer(slotId, runId, silo.SiloAddress, definition, datasets.Open(definition.Dataset), grains, log,
-                        writer, resumeFrom));
+                        writer, resumeFrom, device));
             }
             catch (Exception e) when (e is InvalidConfigurationException or ArgumentException or IOException
                                           or CheckpointMismatchException or CorruptCheckpointException or BlobStoreConfigurationException)
@@ -74,7 +81,7 @@ public sealed class SlotHost(IGrainFactory grains, ILocalSiloDetails silo, IData
             await run.RegisterSlot(slotId, silo.SiloAddress);
             _slots[slotId] = trainer;
             trainer.Start();
-            log.Information("Slot {SlotId} joined run {RunId} on {Silo}", slotId, runId, silo.SiloAddress);
+            log.Information("Slot {SlotId} joined run {RunId} on {Silo} ({Device})", slotId, runId, silo.SiloAddress, device);
             return trainer.Report();
         }
         finally

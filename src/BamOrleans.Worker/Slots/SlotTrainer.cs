@@ -14,6 +14,7 @@ using BamOrleans.Grains.Steps;
 using BamOrleans.Grains.Training;
 using BamOrleans.Worker.Runs;
 using Serilog;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BamOrleans.Worker.Slots;
@@ -57,6 +58,10 @@ internal sealed class SlotTrainer : IDisposable
     private readonly TrainingSchedules _schedules;
     private readonly int _stepsPerEpoch;
     private readonly Encoder _model;
+    /// <summary>Where the replica, its batches and the exchanged tensors live. Messages always
+    /// carry host copies (TensorWire), so only this slot's own tensors are ever on it.</summary>
+    private readonly TorchSharp.torch.Device _device;
+    private readonly bool _onCpu;
     private readonly Encoder? _teacher;
     private readonly IOptimizer _optimizer;
     private readonly GradientVector _gradients;
@@ -81,9 +86,16 @@ internal sealed class SlotTrainer : IDisposable
     /// <param name="checkpoints">Where this slot writes checkpoints when it is slot 0 of a step;
     /// null when the silo has no store or the run takes none.</param>
     /// <param name="resumeFrom">The checkpoint to start from (the run opens at its step); null for a new run.</param>
+    /// <param name="device">"cpu" or "cuda:i" (<see cref="SlotDevices"/>): where this replica trains.</param>
     public SlotTrainer(string slotId, string runId, SiloAddress silo, RunDefinition definition, IImageDataset data,
-        IGrainFactory grains, ILogger log, CheckpointWriter? checkpoints = null, LoadedCheckpoint? resumeFrom = null)
+        IGrainFactory grains, ILogger log, CheckpointWriter? checkpoints = null, LoadedCheckpoint? resumeFrom = null,
+        string device = SlotDevices.Cpu)
     {
+        Device = device;
+        _device = TorchSharp.torch.device(device);
+        // On the CPU nothing is moved or copied: the tensors and their disposal are exactly what
+        // they were before devices could be chosen, so CPU runs stay bit-identical.
+        _onCpu = _device.type == DeviceType.CPU;
         SlotId = slotId;
         RunId = runId;
         Silo = silo;
@@ -102,7 +114,12 @@ internal sealed class SlotTrainer : IDisposable
         _schedules = new TrainingSchedules(_config, _stepsPerEpoch);
         // Same seed on every slot: the replicas start identical, as DDP's broadcast of rank 0 makes them.
         _model = Encoder.Create(_config.Encoder, _config.Seed);
+        // Moved before the teacher, the optimizer and the gradient vector take its parameters:
+        // moving a module replaces its parameter tensors, and they must hold the ones that train.
+        // Built on the CPU first so every device starts from the same seeded initial weights.
+        if (!_onCpu) _model.to(_device);
         _teacher = _config.Objective.UseEmaTeacher ? EmaTeacher.CreateTeacher(_model) : null;
+        if (!_onCpu) _teacher?.to(_device);
         _optimizer = OptimizerFactory.Create(_config.Optimization.Optimizer, _model);
         _gradients = new GradientVector(_model);
         _definition = definition;
@@ -126,6 +143,9 @@ internal sealed class SlotTrainer : IDisposable
     public string RunId { get; }
 
     public SiloAddress Silo { get; }
+
+    /// <summary>The device this replica trains on ("cpu", "cuda:0", …).</summary>
+    public string Device { get; }
 
     public long CompletedSteps { get; private set; }
 
@@ -153,7 +173,8 @@ internal sealed class SlotTrainer : IDisposable
 
     public SlotReport Report() =>
         new(SlotId, RunId, Silo, _state, CompletedSteps, _generation, _lastLoss, _checksum, _error,
-            _checkpoints?.Completed.Select(c => c.Step).DefaultIfEmpty(-1).Max() is >= 0 and var committed ? committed : null);
+            _checkpoints?.Completed.Select(c => c.Step).DefaultIfEmpty(-1).Max() is >= 0 and var committed ? committed : null,
+            Device);
 
     public IReadOnlyList<SlotStepRecord> History(long fromStep)
     {
@@ -281,7 +302,7 @@ internal sealed class SlotTrainer : IDisposable
         using var scope = NewDisposeScope();
         _optimizer.ZeroGrad();
         var images = ImageBatchLoader.Load(_data, draw.Indices);
-        using var views = _augmenter.Make(images, draw.Indices.Select(i => (long)i).ToArray(), draw.Epoch);
+        using var views = OnDevice(_augmenter.Make(images, draw.Indices.Select(i => (long)i).ToArray(), draw.Epoch));
         var rows = SlotEmbeddings.Normalize(Embed(_model, views));
         Tensor? teacherRows = null;
         if (_teacher is not null)
@@ -298,8 +319,8 @@ internal sealed class SlotTrainer : IDisposable
         var gatherSeconds = Lap();
 
         using var targets = new SlotTargets(id, layout, targetsAnswer.Epsilon, columnsTakeGradient: !objective.UseEmaTeacher,
-            TensorWire.ToTensor(targetsAnswer.Columns, "the aggregator's columns"),
-            TensorWire.ToTensor(targetsAnswer.LogColumnScales, "the aggregator's column scales"));
+            OnDevice(TensorWire.ToTensor(targetsAnswer.Columns, "the aggregator's columns")),
+            OnDevice(TensorWire.ToTensor(targetsAnswer.LogColumnScales, "the aggregator's column scales")));
         using var share = SlotObjective.Compute(id, rows, targets, objective, teacherRows);
         var shareSeconds = Lap();
 
@@ -310,7 +331,7 @@ internal sealed class SlotTrainer : IDisposable
             var columnUpload = new ColumnGradientUpload(w, slots, TensorWire.ToBlock(columnGradients.Gradient));
             var reduced = Exchange(stamp, () => _aggregator.ExchangeColumnGradients(stamp, columnUpload, ExchangeWait));
             if (reduced is null) return false;
-            own = new OwnColumnGradients(id, TensorWire.ToTensor(reduced, "the reduced column gradients"));
+            own = new OwnColumnGradients(id, OnDevice(TensorWire.ToTensor(reduced, "the reduced column gradients")));
             (columnBytesUp, columnBytesDown) = (columnUpload.Gradient.Bytes, reduced.Bytes);
         }
         var columnSeconds = Lap();
@@ -500,6 +521,26 @@ internal sealed class SlotTrainer : IDisposable
     {
         var global = encoder.forward(views.Global);
         return views.Local is null ? global : cat([global, encoder.forward(views.Local)], 0);
+    }
+
+    /// <summary>A tensor that arrived in host memory (a message), on this slot's device. On the CPU
+    /// it is the tensor itself; otherwise the host copy is disposed here, the device copy is the caller's.</summary>
+    private Tensor OnDevice(Tensor host)
+    {
+        if (_onCpu) return host;
+        using (host) return host.to(_device);
+    }
+
+    /// <summary>The augmented views (built on the CPU, where the images are) on this slot's device.</summary>
+    private MultiViewBatch OnDevice(MultiViewBatch views)
+    {
+        if (_onCpu) return views;
+        using (views)
+        {
+            var global = views.Global.to(_device);
+            var local = views.Local?.to(_device);
+            return new MultiViewBatch(global, local, views.BatchSize, views.GlobalViews, views.LocalViews);
+        }
     }
 
     private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();

@@ -71,6 +71,8 @@ public sealed class RunControlTests(InProcessCluster shared, ITestOutputHelper o
             var cancelled = await run.Cancel("operator: wrong learning rate");
             Assert.Equal(RunStatus.Cancelled, cancelled.Status);
             await Until(async () => (await run.Reports()).All(r => r.State == SlotState.Finished));
+            // The silos were started without --device: their real slots report the CPU.
+            Assert.All(await run.Reports(), r => Assert.Equal("cpu", r.Device));
             var stoppedAt = (await run.Status()).CompletedSteps;
             await Task.Delay(500);
             Assert.Equal(stoppedAt, (await run.Status()).CompletedSteps);

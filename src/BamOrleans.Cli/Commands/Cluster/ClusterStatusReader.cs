@@ -1,6 +1,7 @@
 using BamOrleans.Cli.Output;
 using BamOrleans.Grains.Placement;
 using BamOrleans.Grains.Runs;
+using BamOrleans.Grains.Training;
 
 namespace BamOrleans.Cli.Commands.Cluster;
 
@@ -18,13 +19,16 @@ internal static class ClusterStatusReader
     /// whole answer for Orleans' 30 s response timeout.</summary>
     private static readonly TimeSpan CallLimit = TimeSpan.FromSeconds(10);
 
-    // TODO(device): slots do not report their device (SlotReport has no such field). The worker in
-    // this build creates every model on the CPU (TorchSharp's default device; nothing selects
-    // CUDA), so "cpu" is what each slot runs on. Report the slot's own device once it has one.
-    private const string Device = "cpu";
+    /// <summary>A slot report's limit: shorter than a run's, since a slot on a leaving silo only
+    /// costs its device column, not the run's row.</summary>
+    private static readonly TimeSpan SlotCallLimit = TimeSpan.FromSeconds(3);
+
+    /// <summary>Shown for a slot that did not report (not joined yet, or its silo is leaving):
+    /// SlotReport's own default, the device every silo uses unless told otherwise.</summary>
+    private const string UnreportedDevice = "cpu";
 
     public const string DeviceSource =
-        "not reported by the slots: this build's worker trains every slot on the CPU (no device selection exists yet)";
+        "reported by each slot (its silo's --device); a slot that did not answer (not joined yet, or its silo is leaving) shows cpu, the default";
 
     public static async Task<ClusterStatusReport> Read(IClusterClient client, string connection, CancellationToken cancellation = default)
     {
@@ -77,8 +81,9 @@ internal static class ClusterStatusReader
         try
         {
             var status = await client.GetGrain<IRunGrain>(runId).GetStatus().WaitAsync(CallLimit, cancellation);
-            var slots = status.Slots
-                .Select(s => new SlotRow(runId, s.Key, Key(s.Value), Device))
+            var devices = await Task.WhenAll(status.Slots.Keys.Select(slot => DeviceOf(client, slot, cancellation)));
+            var slots = status.Slots.Zip(devices)
+                .Select(s => new SlotRow(runId, s.First.Key, Key(s.First.Value), s.Second))
                 .OrderBy(s => s.SlotId, StringComparer.Ordinal).ToList();
             return new RunSlotsRow(runId, status.Status, status.CompletedSteps, slots, null);
         }
@@ -87,6 +92,22 @@ internal static class ClusterStatusReader
             // The silo the run lives on is changing (lost, or its leader is moving): show what the
             // catalog recorded and why there is nothing more, rather than failing the whole status.
             return new RunSlotsRow(runId, recorded, null, [], $"the run did not answer: {e.Message}");
+        }
+    }
+
+    /// <summary>The device slot <paramref name="slotId"/> reports, or <see cref="UnreportedDevice"/>
+    /// when it cannot: the slot is registered but its replica is not (yet) on its silo, or the
+    /// silo is going. Either way the rest of the status is still worth showing.</summary>
+    private static async Task<string> DeviceOf(IClusterClient client, string slotId, CancellationToken cancellation)
+    {
+        try
+        {
+            var report = await client.GetGrain<IWorkerSlotGrain>(slotId).GetReport().WaitAsync(SlotCallLimit, cancellation);
+            return report.Device;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            return UnreportedDevice;
         }
     }
 
