@@ -2,7 +2,6 @@ using Serilog;
 using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Formatting.Compact;
-using Serilog.Formatting.Display;
 
 namespace BamOrleans.Silo;
 
@@ -26,16 +25,17 @@ public static class SiloLogging
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Silo", siloEndpoint);
         if (pod is not null) configuration = configuration.Enrich.WithProperty("Pod", pod);
-        // stdout in both formats: the container runtime collects it.
-        return configuration.WriteTo.Console(Formatter(format)).CreateLogger();
+        // stdout in both formats: the container runtime collects it. Text keeps the console sink's
+        // own renderer (values as before: no JSON quoting of enums and times).
+        return format switch
+        {
+            SiloLogFormat.Text => configuration.WriteTo.Console(outputTemplate: TextTemplate).CreateLogger(),
+            SiloLogFormat.Json => configuration.WriteTo.Console(JsonFormatter()).CreateLogger(),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown log format"),
+        };
     }
 
-    /// <summary>How one event becomes text. JSON is Serilog's compact format (CLEF: @t, @mt, @l,
-    /// properties as fields), one object per line, which Kubernetes log collectors parse as is.</summary>
-    public static ITextFormatter Formatter(SiloLogFormat format) => format switch
-    {
-        SiloLogFormat.Text => new MessageTemplateTextFormatter(TextTemplate),
-        SiloLogFormat.Json => new CompactJsonFormatter(),
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown log format"),
-    };
+    /// <summary>--log-format json: Serilog's compact format (CLEF: @t, @mt, @l, properties as
+    /// fields), one object per line, which Kubernetes log collectors parse as is.</summary>
+    public static ITextFormatter JsonFormatter() => new CompactJsonFormatter();
 }

@@ -158,7 +158,7 @@ public sealed class SiloKubernetesOptionsTests
         var logEvent = new LogEvent(DateTimeOffset.UnixEpoch, LogEventLevel.Warning, null, template,
             [new LogEventProperty("Endpoint", new ScalarValue("10.244.1.17:11111")), new LogEventProperty("Silo", new ScalarValue("10.244.1.17:11111"))]);
         var output = new StringWriter();
-        SiloLogging.Formatter(SiloLogFormat.Json).Format(logEvent, output);
+        SiloLogging.JsonFormatter().Format(logEvent, output);
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var json = Assert.Single(lines);
