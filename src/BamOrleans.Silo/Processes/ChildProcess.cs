@@ -43,6 +43,9 @@ public sealed class ChildProcess : IDisposable
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        // The silos we start get their Redis on the command line (our own redis-server); a
+        // $BAM_REDIS_CONNECTION inherited from the user's shell would replace it and send them elsewhere.
+        info.Environment.Remove(BamSiloOptions.RedisConnectionVariable);
         var child = new ChildProcess(name, new Process { StartInfo = info, EnableRaisingEvents = true });
         child._onLine = onLine;
         child._process.OutputDataReceived += (_, e) => child.Keep(e.Data);
