@@ -171,6 +171,28 @@ ensure_report_fonts() {
   ensure_debian_packages fonts-dejavu-core
 }
 
+# The deployment checks (scripts/check-deploy.sh): kubectl renders the kustomize overlays, yamllint
+# and shellcheck lint. An existing kubectl (any version) is kept; without one, Debian 12's
+# kubernetes-client (kubectl 1.20, kustomize 2.0.3 built in), which deploy/ is written to work with.
+ensure_deploy_tools() {
+  if command -v kubectl >/dev/null; then
+    say "kubectl present ($(command -v kubectl)): nothing to do"
+  else
+    say "kubectl missing (renders the deploy/ overlays): installing Debian package kubernetes-client"
+    ensure_debian_packages kubernetes-client
+    command -v kubectl >/dev/null || { say "ERROR: kubectl still not on PATH after installing kubernetes-client"; return 1; }
+  fi
+  local tool
+  for tool in yamllint shellcheck; do
+    if command -v "$tool" >/dev/null; then
+      say "$tool present ($(command -v "$tool")): nothing to do"
+    else
+      say "$tool missing (lints deploy/ and scripts/): installing Debian package $tool"
+      ensure_debian_packages "$tool"
+    fi
+  done
+}
+
 # Everything both README commands need, in order.
 prepare_machine() {
   ensure_dotnet

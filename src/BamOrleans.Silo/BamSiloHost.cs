@@ -77,11 +77,27 @@ public static class BamSiloHost
 
     /// <summary>The endpoint other silos and logs know this silo by ("ip:siloPort").</summary>
     public static string DescribeEndpoint(BamSiloOptions options) =>
-        $"{(options.Clustering == ClusteringMode.Localhost ? IPAddress.Loopback : options.AdvertisedIp?.ToString() ?? "auto")}:{options.SiloPort}";
+        $"{(options.Clustering == ClusteringMode.Localhost ? IPAddress.Loopback : options.Pod?.Address ?? options.AdvertisedIp)?.ToString() ?? "auto"}:{options.SiloPort}";
 
     /// <summary>The Redis configuration for display: endpoints only, never the password.</summary>
     public static string DescribeRedis(string configuration) =>
         ConfigurationOptions.Parse(configuration).ToString(includePassword: false);
+
+    /// <summary>
+    /// Orleans' Kubernetes hosting on top of the Redis membership. It configures no membership of
+    /// its own: it names the silo after the pod, announces the pod's IP, and runs an agent that
+    /// labels the pod with the cluster and service ids, declares a silo dead as soon as its pod is
+    /// deleted (faster than missed probes) and, at start, kills Active silos of this cluster whose
+    /// pod is gone. That agent talks to the API server with the pod's service account (RBAC in
+    /// deploy/base/rbac.yaml). The address is given explicitly from the pod we validated, so a
+    /// missing $POD_IP can never fall back to a DNS guess.
+    /// </summary>
+    private static void ConfigureKubernetes(ISiloBuilder silo, BamSiloOptions options)
+    {
+        var pod = options.Pod ?? throw new ArgumentException("--kubernetes without the pod's environment", nameof(options));
+        silo.UseKubernetesHosting();
+        silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = pod.Address);
+    }
 
     private static void ConfigureClustering(ISiloBuilder silo, BamSiloOptions options)
     {
@@ -92,6 +108,9 @@ public static class BamSiloHost
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
                 break;
             case ClusteringMode.Redis:
+                // Kubernetes hosting first: our ClusterOptions below then have the last word (they
+                // already hold the pod's ids when it sets them), so what the silo logs is what it joins.
+                if (options.Kubernetes) ConfigureKubernetes(silo, options);
                 silo.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = options.ClusterId;
@@ -104,7 +123,17 @@ public static class BamSiloHost
                     redis.AbortOnConnectFail = false;
                     o.ConfigurationOptions = redis;
                 });
-                if (options.AdvertisedIp is { } ip)
+                if (options.Kubernetes)
+                {
+                    // Ports only: the announced address is the pod's (set in ConfigureKubernetes), and
+                    // Orleans' Kubernetes hosting listens on every interface of the pod.
+                    silo.Configure<EndpointOptions>(o =>
+                    {
+                        o.SiloPort = options.SiloPort;
+                        o.GatewayPort = options.GatewayPort;
+                    });
+                }
+                else if (options.AdvertisedIp is { } ip)
                     silo.ConfigureEndpoints(ip, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
                 else
                     silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);

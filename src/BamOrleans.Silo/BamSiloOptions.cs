@@ -17,6 +17,16 @@ public enum ClusteringMode
     Redis,
 }
 
+/// <summary>How the silo writes its logs (--log-format).</summary>
+public enum SiloLogFormat
+{
+    /// <summary>One readable line per event: a terminal, `bam local --processes`.</summary>
+    Text,
+
+    /// <summary>One compact JSON object per event (Serilog's CLEF) on stdout: what a cluster's log collector parses.</summary>
+    Json,
+}
+
 /// <summary>Everything `bam-silo` needs to start one silo.</summary>
 public sealed record BamSiloOptions
 {
@@ -27,6 +37,23 @@ public sealed record BamSiloOptions
 
     /// <summary>StackExchange.Redis configuration string ("host:port[,password=...]"); Redis mode only.</summary>
     public string Redis { get; init; } = "127.0.0.1:6379";
+
+    /// <summary>The environment variable that, when set, replaces --redis: a configuration with a
+    /// password belongs in a secret, not on a command line that every user of the node can read.</summary>
+    public const string RedisConnectionVariable = "BAM_REDIS_CONNECTION";
+
+    /// <summary>True when <see cref="Redis"/> came from <see cref="RedisConnectionVariable"/> (for the start-up log).</summary>
+    public bool RedisFromEnvironment { get; init; }
+
+    /// <summary>--kubernetes: Orleans' Kubernetes hosting on top of Redis membership; the pod names
+    /// the silo, gives its address and (when set) the cluster and service ids.</summary>
+    public bool Kubernetes { get; init; }
+
+    /// <summary>The pod read from the environment; set exactly when <see cref="Kubernetes"/> is.</summary>
+    public KubernetesPod? Pod { get; init; }
+
+    /// <summary>Text lines or compact JSON (--log-format).</summary>
+    public SiloLogFormat LogFormat { get; init; } = SiloLogFormat.Text;
 
     /// <summary>Port for silo-to-silo traffic.</summary>
     public int SiloPort { get; init; } = 11111;
@@ -109,6 +136,21 @@ public sealed record BamSiloOptions
         }
         : null;
 
+    /// <summary>Things that work but should not be done, as messages; empty when fine.</summary>
+    public IReadOnlyList<string> Warnings()
+    {
+        var warnings = new List<string>();
+        if (Clustering == ClusteringMode.Redis && !RedisFromEnvironment && HasPassword(Redis))
+            warnings.Add($"--redis carries a password, which every user of this machine can read in the process list: put the configuration in ${RedisConnectionVariable} instead");
+        return warnings;
+    }
+
+    private static bool HasPassword(string configuration)
+    {
+        try { return StackExchange.Redis.ConfigurationOptions.Parse(configuration).Password is { Length: > 0 }; }
+        catch (ArgumentException) { return false; } // not parseable: the connection reports it
+    }
+
     /// <summary>Problems that make these options unusable, as messages naming the command-line option; empty when fine.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -119,6 +161,10 @@ public sealed record BamSiloOptions
         if (PrimarySiloPort is < 1 or > 65535) errors.Add($"--primary-silo-port {PrimarySiloPort}: must be between 1 and 65535");
         if (Clustering != ClusteringMode.Localhost && PrimarySiloPort is not null)
             errors.Add("--primary-silo-port applies to --clustering localhost only");
+        if (Kubernetes && Clustering != ClusteringMode.Redis)
+            errors.Add("--kubernetes needs --clustering redis: the membership table lives in Redis (Kubernetes hosting only names the silo and gives its address)");
+        if (Kubernetes && AdvertisedIp is not null)
+            errors.Add("--advertise-ip and --kubernetes: the pod's own address ($POD_IP) is announced; drop --advertise-ip");
         if (Clustering != ClusteringMode.Redis && AdvertisedIp is not null)
             errors.Add("--advertise-ip applies to --clustering redis only (localhost clustering uses 127.0.0.1)");
         if (Clustering == ClusteringMode.Redis && string.IsNullOrWhiteSpace(Redis))

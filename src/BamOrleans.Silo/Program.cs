@@ -12,7 +12,7 @@ TorchRuntime.Initialize();
 var command = SiloCommand.Create(async options =>
 {
     var endpoint = BamSiloHost.DescribeEndpoint(options);
-    using var root = SiloLogging.Create(options.LogLevel, endpoint);
+    using var root = SiloLogging.Create(options.LogLevel, options.LogFormat, endpoint, options.Pod?.Name);
     var logger = root.ForContext("SourceContext", "bam-silo");
     try
     {
@@ -27,9 +27,13 @@ var command = SiloCommand.Create(async options =>
         }
         using var host = BamSiloHost.Build(options, root, store: store);
         await host.StartAsync();
-        logger.Information("Silo {Endpoint} up: cluster {ClusterId}, {Clustering} membership{RedisNote}, gateway port {GatewayPort}, process {ProcessId}",
+        // The Redis configuration is shown without its password (DescribeRedis), in either format.
+        logger.Information("Silo {Endpoint} up: cluster {ClusterId}, {Clustering} membership{RedisNote}{KubernetesNote}, gateway port {GatewayPort}, process {ProcessId}",
             endpoint, options.ClusterId, options.Clustering,
-            options.Clustering == ClusteringMode.Redis ? $" at {BamSiloHost.DescribeRedis(options.Redis)}" : "",
+            options.Clustering == ClusteringMode.Redis
+                ? $" at {BamSiloHost.DescribeRedis(options.Redis)}{(options.RedisFromEnvironment ? $" (from ${BamSiloOptions.RedisConnectionVariable})" : "")}"
+                : "",
+            options.Pod is { } pod ? $", Kubernetes pod {pod.Namespace}/{pod.Name}" : "",
             options.GatewayPort, Environment.ProcessId);
         await host.WaitForShutdownAsync();
         logger.Information("Silo {Endpoint} stopped", endpoint);

@@ -10,8 +10,15 @@ namespace BamOrleans.Silo;
 public static class SiloCommand
 {
     /// <summary>Builds the command; <paramref name="run"/> receives the parsed options.</summary>
-    public static RootCommand Create(Func<BamSiloOptions, Task<int>> run)
+    /// <param name="run">Runs the silo.</param>
+    /// <param name="environment">Reads an environment variable (tests pass their own); default: the process's.</param>
+    /// <param name="fileExists">Tells whether a file exists (the pod's service account token); default: the file system.</param>
+    /// <param name="errors">Where problems and warnings go; default: standard error.</param>
+    public static RootCommand Create(Func<BamSiloOptions, Task<int>> run, Func<string, string?>? environment = null, Func<string, bool>? fileExists = null,
+        TextWriter? errors = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
+        fileExists ??= File.Exists;
         var defaults = new BamSiloOptions();
         var clustering = new Option<ClusteringMode>("--clustering")
         {
@@ -22,7 +29,7 @@ public static class SiloCommand
         };
         var redis = new Option<string>("--redis")
         {
-            Description = "Redis configuration (host:port[,password=...]) for --clustering redis",
+            Description = $"Redis configuration (host:port) for --clustering redis; ${BamSiloOptions.RedisConnectionVariable}, when set, replaces it (put a password there, not on the command line)",
             DefaultValueFactory = _ => defaults.Redis,
         };
         var siloPort = new Option<int>("--silo-port") { Description = "port for silo-to-silo traffic", DefaultValueFactory = _ => defaults.SiloPort };
@@ -34,6 +41,18 @@ public static class SiloCommand
         {
             Description = "--clustering redis: address to announce and bind to (default: this host's address, listening on all interfaces)",
             CustomParser = r => ParseAddress(r),
+        };
+        var kubernetes = new Option<bool>("--kubernetes")
+        {
+            Description = $"run in a Kubernetes pod: silo name, address and namespace from ${KubernetesPod.PodNameVariable}, ${KubernetesPod.PodIpVariable}, ${KubernetesPod.PodNamespaceVariable} " +
+                          $"(and ${KubernetesPod.ClusterIdVariable} / ${KubernetesPod.ServiceIdVariable}, when set, over --cluster-id / --service-id); membership stays in Redis",
+        };
+        var logFormat = new Option<SiloLogFormat>("--log-format")
+        {
+            Description = "text (readable lines) or json (one compact JSON object per line on stdout, for a log collector)",
+            DefaultValueFactory = _ => defaults.LogFormat,
+            CustomParser = r => ParseLogFormat(r),
+            HelpName = "text|json",
         };
         var logLevel = new Option<LogEventLevel>("--log-level") { Description = "minimum level of bam's own logs", DefaultValueFactory = _ => defaults.LogLevel };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for the slots' tensor math (default: libtorch's, one per core)" };
@@ -69,21 +88,36 @@ public static class SiloCommand
         // ---- end device selection ----
 
         var root = new RootCommand("bam-silo — one Orleans silo of a BamOrleans training cluster");
-        foreach (var option in new Option[] { clustering, redis, siloPort, gatewayPort, primaryPort, clusterId, serviceId, advertise, logLevel, threads, storeFolder, storeContainer, drain, grace })
+        foreach (var option in new Option[] { clustering, redis, siloPort, gatewayPort, primaryPort, clusterId, serviceId, advertise, kubernetes, logFormat, logLevel, threads, storeFolder, storeContainer, drain, grace })
             root.Options.Add(option);
         root.Options.Add(device);
         root.Options.Add(slots);
         root.SetAction((parse, _) =>
         {
+            var problems = new List<string>();
+            var stderr = errors ?? Console.Error;
+            KubernetesPod? pod = null;
+            if (parse.GetValue(kubernetes))
+            {
+                (pod, var podErrors) = KubernetesPod.Read(environment, fileExists);
+                problems.AddRange(podErrors);
+            }
+            var redisFromEnvironment = environment(BamSiloOptions.RedisConnectionVariable) is { } r && !string.IsNullOrWhiteSpace(r) ? r.Trim() : null;
             var options = new BamSiloOptions
             {
                 Clustering = parse.GetValue(clustering),
-                Redis = parse.GetValue(redis)!,
+                Redis = redisFromEnvironment ?? parse.GetValue(redis)!,
+                RedisFromEnvironment = redisFromEnvironment is not null,
+                Kubernetes = parse.GetValue(kubernetes),
+                Pod = pod,
+                LogFormat = parse.GetValue(logFormat),
                 SiloPort = parse.GetValue(siloPort),
                 GatewayPort = parse.GetValue(gatewayPort),
                 PrimarySiloPort = parse.GetValue(primaryPort),
-                ClusterId = parse.GetValue(clusterId)!,
-                ServiceId = parse.GetValue(serviceId)!,
+                // The pod's ids win: Orleans' Kubernetes hosting applies them too, and the silo must
+                // log and label the cluster it actually joins.
+                ClusterId = pod?.ClusterId ?? parse.GetValue(clusterId)!,
+                ServiceId = pod?.ServiceId ?? parse.GetValue(serviceId)!,
                 AdvertisedIp = parse.GetValue(advertise),
                 LogLevel = parse.GetValue(logLevel),
                 TorchThreads = parse.GetValue(threads),
@@ -93,10 +127,15 @@ public static class SiloCommand
                 Device = parse.GetValue(device)!,
                 Slots = parse.GetValue(slots),
             };
-            var errors = options.Validate();
+            problems.AddRange(options.Validate());
+            foreach (var warning in options.Warnings()) stderr.WriteLine($"bam-silo: warning: {warning}");
             // Refused here, before the silo joins a cluster: a --device this machine cannot serve.
-            if (errors.Count == 0 && options.ResolveSlotDevices(out errors) is not null) return run(options);
-            foreach (var error in errors) Console.Error.WriteLine($"bam-silo: {error}");
+            if (problems.Count == 0)
+            {
+                if (options.ResolveSlotDevices(out var deviceErrors) is not null) return run(options);
+                problems.AddRange(deviceErrors);
+            }
+            foreach (var problem in problems) stderr.WriteLine($"bam-silo: {problem}");
             return Task.FromResult(2);
         });
         return root;
@@ -116,6 +155,14 @@ public static class SiloCommand
         if (parsed is not null) return parsed;
         result.AddError(error!);
         return DeviceRequest.Auto;
+    }
+
+    private static SiloLogFormat ParseLogFormat(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (Enum.TryParse<SiloLogFormat>(text, ignoreCase: true, out var format) && Enum.IsDefined(format)) return format;
+        result.AddError($"--log-format {text}: unknown; use text or json");
+        return default;
     }
 
     private static IPAddress? ParseAddress(ArgumentResult result)

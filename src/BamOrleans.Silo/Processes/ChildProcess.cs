@@ -31,8 +31,9 @@ public sealed class ChildProcess : IDisposable
     public bool HasExited => _disposed || _process.HasExited;
 
     /// <param name="onLine">Called with every output line as it arrives (e.g. to forward it to a log).</param>
+    /// <param name="unsetVariables">Environment variables of this process the child must not inherit.</param>
     public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
-        Action<string>? onLine = null)
+        Action<string>? onLine = null, IEnumerable<string>? unsetVariables = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -43,6 +44,7 @@ public sealed class ChildProcess : IDisposable
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        foreach (var variable in unsetVariables ?? []) info.Environment.Remove(variable);
         var child = new ChildProcess(name, new Process { StartInfo = info, EnableRaisingEvents = true });
         child._onLine = onLine;
         child._process.OutputDataReceived += (_, e) => child.Keep(e.Data);

@@ -34,5 +34,10 @@ public static class SiloProcess
             .. threads is { } t ? new[] { "--threads", t.ToString() } : [],
             .. storeFolder is { } f ? new[] { "--store-folder", f } : [],
             .. extraArguments ?? [],
-        ], onLine: onLine);
+        ], onLine: onLine, unsetVariables: NotInherited);
+
+    /// <summary>What a silo we start must not inherit from this process: it gets its Redis on the
+    /// command line (our own redis-server); a $BAM_REDIS_CONNECTION from the user's shell would
+    /// replace it and send it elsewhere.</summary>
+    public static readonly IReadOnlyList<string> NotInherited = [BamSiloOptions.RedisConnectionVariable];
 }
