@@ -8,6 +8,12 @@ prepare_machine
 ensure_azurite
 say "building the solution (Release)"
 dotnet build "$REPO_ROOT/BamOrleans.sln" -c Release --no-restore --verbosity quiet -nologo
+# The deployment is checked as far as this machine can: the Kubernetes manifests render and lint,
+# the Bicep compiles and lints, the images' CPU build steps publish programs that start, and the
+# scripts pass shellcheck. Each installs what it needs, idempotently.
+bash "$REPO_ROOT/scripts/check-deploy.sh"
+bash "$REPO_ROOT/scripts/check-infra.sh"
+bash "$REPO_ROOT/scripts/check-image.sh"
 results=$(mktemp -d)
 set +e
 dotnet test "$REPO_ROOT/BamOrleans.sln" -c Release --no-build --nologo \
