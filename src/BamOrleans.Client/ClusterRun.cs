@@ -174,7 +174,7 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
     public async Task<RunOverview> Overview(int recentSteps = RunOverview.DefaultRecentSteps)
     {
         var status = await Attach();
-        var reports = await Reports();
+        var reports = await ReportsOfSlotKeys();
         IReadOnlyList<SlotStepRecord> recent = [];
         if (SlotKeys.Count > 0)
         {
@@ -189,6 +189,12 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
     public async Task<IReadOnlyList<SlotReport>> Reports()
     {
         await Attach();
+        return await ReportsOfSlotKeys();
+    }
+
+    /// <summary>The reports of the slots in <see cref="SlotKeys"/> as last attached.</summary>
+    private async Task<IReadOnlyList<SlotReport>> ReportsOfSlotKeys()
+    {
         var reports = await Task.WhenAll(SlotKeys.Select(async k =>
         {
             try { return await client.GetGrain<IWorkerSlotGrain>(k).GetReport(); }

@@ -15,6 +15,9 @@ internal sealed partial class RunGrain
     // The run's silo announced leaving: its next activation, elsewhere, is a handover, not a loss.
     private bool _handingOver;
 
+    // Why a client cancelled the run, for the timeline's Cancelled entry.
+    private string? _cancelReason;
+
     public async Task<RunStatusSnapshot> Resume()
     {
         ThrowIfFinal("resume");
@@ -45,16 +48,15 @@ internal sealed partial class RunGrain
         return MoveTo(RunStatus.Cancelled);
     }
 
-    private string? _cancelReason;
-
     public Task<IReadOnlyList<RunEvent>> GetEvents() => Task.FromResult<IReadOnlyList<RunEvent>>(_events.ToList());
 
     /// <summary>Adds a timeline entry at the current step and generation; the caller's next
     /// <see cref="Persist"/> writes it.</summary>
     private void Record(RunEventKind kind, string detail)
     {
-        RunEvents.Append(_events, new RunEvent(DateTime.UtcNow, _barrier.Position.Step, _roster.Generation, kind, detail));
-        if (kind is RunEventKind.SiloLost or RunEventKind.Interrupted) _failuresSurvived++;
+        var entry = new RunEvent(DateTime.UtcNow, _barrier.Position.Step, _roster.Generation, kind, detail);
+        RunEvents.Append(_events, entry);
+        if (entry.IsFailure) _failuresSurvived++;
     }
 
     /// <summary>The timeline entry for a status move into <paramref name="target"/>, if it has one.</summary>

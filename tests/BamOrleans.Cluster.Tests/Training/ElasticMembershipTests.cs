@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using BamOrleans.Client;
 using BamOrleans.Cluster.Tests.InProcess;
-using BamOrleans.Core.Data;
-using BamOrleans.Core.Models;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Training;
 using BamOrleans.Silo;
