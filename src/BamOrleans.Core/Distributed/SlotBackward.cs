@@ -47,16 +47,28 @@ public static class SlotBackward
                 "This share's columns take gradient (no EMA teacher) but no column gradients were returned: wait for the aggregator's reduction of this step.",
                 nameof(returned));
         ProtocolGuards.RequireId(returned.Id, share.Id, nameof(OwnColumnGradients), nameof(returned));
-        var layout = share.Layout;
-        ProtocolGuards.RequireMatrix(returned.Gradient, layout.OwnColumns, share.RowGradient.shape[1], nameof(returned),
+        return EmbeddingGradient(share.RowGradient, share.Layout, returned.Gradient);
+    }
+
+    /// <summary>
+    /// g_w from its parts: <paramref name="rowGradient"/> (V·B × D) plus, on its first T·B rows,
+    /// <paramref name="ownColumnGradient"/> (T·B × D, the slot's part of the summed column
+    /// gradient). The tensor-level form of the overload above, for callers holding bare tensors.
+    /// </summary>
+    public static Tensor EmbeddingGradient(Tensor rowGradient, SlotLayout layout, Tensor ownColumnGradient)
+    {
+        ArgumentNullException.ThrowIfNull(rowGradient);
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(ownColumnGradient);
+        ProtocolGuards.RequireMatrix(ownColumnGradient, layout.OwnColumns, rowGradient.shape[1], "the returned column gradient",
             "pass the T·B × D gradient of this slot's own columns from ColumnGradientReduction.");
-        ProtocolGuards.RequireSameKind(share.RowGradient, returned.Gradient, "the row gradient", "the returned column gradient");
+        ProtocolGuards.RequireSameKind(rowGradient, ownColumnGradient, "the row gradient", "the returned column gradient");
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var total = share.RowGradient.detach().clone();
+        var total = rowGradient.detach().clone();
         // Rows t·B + b, t < T, are this slot's columns, in the same order as the returned block.
-        total.narrow(0, 0, layout.OwnColumns).add_(returned.Gradient);
+        total.narrow(0, 0, layout.OwnColumns).add_(ownColumnGradient);
         return total.MoveToOuterDisposeScope();
     }
 

@@ -15,6 +15,8 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     private readonly Backbone _backbone;
     private readonly ProjectorHead _projector;
 
+    private readonly TorchSharp.Modules.Linear? _prototypes;
+
     private Encoder(EncoderOptions options, Backbone backbone, ProjectorHead projector) : base(nameof(Encoder))
     {
         Options = options;
@@ -22,7 +24,18 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
         _projector = projector;
         register_module("backbone", _backbone);
         register_module("projector", _projector);
+        if (options.Prototypes > 0)
+        {
+            // Registered after the projector, so encoders without prototypes keep their parameter
+            // order (and their checkpoints and gradient layout) unchanged.
+            _prototypes = nn.Linear(projector.OutputDim, options.Prototypes, hasBias: false);
+            register_module("prototypes", _prototypes);
+        }
     }
+
+    /// <summary>The prototype rows (K × OutputDim) an objective such as SwAV learns, or null when
+    /// <see cref="EncoderOptions.Prototypes"/> is 0. Not used by <see cref="forward"/>.</summary>
+    public Tensor? Prototypes => _prototypes?.weight;
 
     public EncoderOptions Options { get; }
 

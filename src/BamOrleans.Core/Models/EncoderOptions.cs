@@ -58,6 +58,10 @@ public sealed record EncoderOptions
         init => _projectorLayers = value;
     }
 
+    /// <summary>Learned prototype rows after the projector (SwAV's K); 0 for none. Set from the
+    /// run's objective (<c>TrainingConfig.Model</c>), not by hand.</summary>
+    public int Prototypes { get; init; }
+
     private bool IsSmall => Architecture == EncoderArchitecture.SmallResNet;
 
     /// <summary>Small net on 28×28 grayscale images.</summary>
@@ -100,6 +104,8 @@ public sealed record EncoderOptions
             problems.Add($"ProjectorOutDim is {ProjectorOutDim}; use a positive size (default 128 small / 256 ResNet).");
         if (ProjectorLayers < 1)
             problems.Add($"ProjectorLayers is {ProjectorLayers}; use 1 or more (default 2 small / 3 ResNet).");
+        if (Prototypes < 0)
+            problems.Add($"Prototypes is {Prototypes}; use 0 (no prototype layer) or the objective's prototype count.");
         return problems;
     }
 

@@ -28,6 +28,8 @@ public sealed class SingleProcessTrainer : IDisposable
     public SingleProcessTrainer(TrainingConfig config, IImageDataset data, PixelNormalizer normalizer, ILogger log)
     {
         var problems = config.Validate().ToList();
+        if (config.Method != Objectives.Bam.BamObjective.Name)
+            problems.Add($"method = {config.Method}: the single-process trainer is BAM's reference (the loss on the whole batch at once); train {config.Method} on the in-process cluster instead (drop --single-process).");
         if (data.Shape.Channels != config.Encoder.InChannels)
             problems.Add($"encoder.inChannels = {config.Encoder.InChannels} but dataset '{data.Name}' has {data.Shape.Channels} channel(s): set them equal.");
         if (data.Count < config.GlobalBatch)

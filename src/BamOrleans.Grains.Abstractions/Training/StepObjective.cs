@@ -1,23 +1,19 @@
 namespace BamOrleans.Grains.Training;
 
 /// <summary>
-/// What the leader needs to run one step's Sinkhorn, sent by every slot with its rows. The slots
-/// derive it from the run's config and the step's ε schedule; the aggregator refuses a step whose
-/// slots disagree, which would mean they run different configs.
+/// The objective of one step, sent by every slot with its upload: the leader rebuilds the
+/// objective from it (by method and options text, through the core library's catalogue) and
+/// refuses a step whose slots disagree, which would mean they run different configs.
 /// </summary>
-/// <param name="GlobalViews">G, global views per image (the target rows).</param>
-/// <param name="LocalViews">L, local crops per image.</param>
-/// <param name="TargetViews">T, the views that are attention columns.</param>
-/// <param name="SinkhornIterations">Balancing rounds.</param>
-/// <param name="TopK">Top-k sparsification of the targets (0: off); applied on the slots, carried for the check.</param>
-/// <param name="EmaTeacher">Whether the rows are an EMA teacher's (then the columns take no gradient).</param>
-/// <param name="Epsilon">This step's ε.</param>
+/// <param name="Method">The objective's name ("bam", "swav", "pirl").</param>
+/// <param name="Options">Its options as canonical text (<c>ITrainingObjective.Describe</c>).</param>
+/// <param name="EpochProgress">Step / steps per epoch: schedules counted in epochs (BAM's ε) read it.</param>
+/// <param name="DatasetSize">Images in the training set: the range of per-image memory indices.</param>
+/// <param name="Seed">The run's seed, for draws keyed by (seed, step) on the leader.</param>
 [GenerateSerializer, Immutable, Alias("bam.StepObjective")]
 public sealed record StepObjective(
-    [property: Id(0)] int GlobalViews,
-    [property: Id(1)] int LocalViews,
-    [property: Id(2)] int TargetViews,
-    [property: Id(3)] int SinkhornIterations,
-    [property: Id(4)] int TopK,
-    [property: Id(5)] bool EmaTeacher,
-    [property: Id(6)] double Epsilon);
+    [property: Id(0)] string Method,
+    [property: Id(1)] string Options,
+    [property: Id(2)] double EpochProgress,
+    [property: Id(3)] int DatasetSize,
+    [property: Id(4)] long Seed);

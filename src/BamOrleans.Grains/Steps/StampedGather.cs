@@ -21,9 +21,17 @@ namespace BamOrleans.Grains.Steps;
 /// <item>a slot that already contributed to the open step waits again (a retry after a time-out);
 /// its first value stands.</item>
 /// </list>
+/// <para>The step function may be asynchronous (it may call other grains, e.g. to read per-image
+/// memory): while it runs the round stays open, so a retry of the same stamp waits for it and a
+/// newer stamp abandons it as usual.</para>
 /// </remarks>
-internal sealed class StampedGather<TIn, TOut>(string runId, Func<StepStamp, TIn[], TOut[]> complete)
+internal sealed class StampedGather<TIn, TOut>(string runId, Func<StepStamp, TIn[], Task<TOut[]>> complete)
 {
+    public StampedGather(string runId, Func<StepStamp, TIn[], TOut[]> complete)
+        : this(runId, (stamp, values) => Task.FromResult(complete(stamp, values)))
+    {
+    }
+
     private readonly RefusalCounter _refusals = new();
     private Round? _open;
     private Round? _lastCompleted;
@@ -65,17 +73,19 @@ internal sealed class StampedGather<TIn, TOut>(string runId, Func<StepStamp, TIn
 
         if (round.Add(slot, value))
         {
-            _open = null;
             try
             {
-                round.Finish(complete(stamp, round.Values()));
-                _lastCompleted = round;
-                CompletedSteps++;
+                if (round.Finish(await complete(stamp, round.Values())))
+                {
+                    _lastCompleted = round;
+                    CompletedSteps++;
+                }
             }
             catch (Exception e)
             {
                 round.Fail(e);
             }
+            if (_open == round) _open = null;
         }
 
         try
@@ -126,13 +136,14 @@ internal sealed class StampedGather<TIn, TOut>(string runId, Func<StepStamp, TIn
         /// with it), while the round's own array is cleared once answered.</summary>
         public TIn[] Values() => (TIn[])_values.Clone();
 
-        public void Finish(TOut[] answers)
+        /// <summary>Answers the round; false when it was abandoned while its answers were computed.</summary>
+        public bool Finish(TOut[] answers)
         {
             if (answers.Length != SlotCount)
                 throw new InvalidOperationException($"The step function returned {answers.Length} answers for {SlotCount} slots.");
             // The inputs are not needed once answered; drop them so large arrays can be collected.
             Array.Clear(_values);
-            _completion.TrySetResult(answers);
+            return _completion.TrySetResult(answers);
         }
 
         public void Fail(Exception error)

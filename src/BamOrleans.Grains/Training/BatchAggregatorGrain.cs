@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using BamOrleans.Core.Distributed;
-using BamOrleans.Core.Objective;
+using BamOrleans.Core.Objectives;
 using BamOrleans.Grains.Placement;
 using BamOrleans.Grains.Steps;
 using Microsoft.Extensions.Logging;
@@ -10,32 +9,40 @@ using static TorchSharp.torch;
 namespace BamOrleans.Grains.Training;
 
 /// <summary>
-/// The run's global batch aggregator. The math is the core library's
-/// (<see cref="TargetAggregation"/>, <see cref="ColumnGradientReduction"/>); this grain only
-/// gathers, checks that the slots agree, converts and answers.
+/// The run's global batch aggregator. The math is the objective's
+/// (<see cref="IObjectiveLeader"/>, rebuilt here from the slots' <see cref="StepObjective"/>);
+/// this grain only gathers, checks that the slots agree, reads and writes per-image memory
+/// through the data pool, converts and answers.
 /// </summary>
 /// <remarks>
 /// Reentrant: each slot's call waits inside the grain for the others, so the calls must
-/// interleave. Turns still never overlap, and the Sinkhorn runs inside one turn.
-/// It runs on the leader silo, the oldest active member (<see cref="LeaderPlacement"/>); the
-/// leader's device is CPU here.
+/// interleave. Turns never overlap, and each step's tensor work runs inside one turn (a dispose
+/// scope never spans an await). It runs on the leader silo, the oldest active member
+/// (<see cref="LeaderPlacement"/>), beside the data pool and its memory; the leader's device is
+/// CPU here.
 /// </remarks>
 [Reentrant, LeaderPlacement]
 internal sealed class BatchAggregatorGrain : Grain, IBatchAggregatorGrain
 {
     private readonly ILogger<BatchAggregatorGrain> _logger;
-    private readonly StampedGather<EmbeddingsUpload, TargetsDownload> _embeddings;
-    private readonly StampedGather<ColumnGradientUpload, TensorBlock> _columnGradients;
+    private readonly StampedGather<ObjectiveUpload, ObjectiveDownload> _uploads;
+    private readonly StampedGather<SharedGradientUpload, TensorBlock> _sharedGradients;
+    private readonly LeaderMemory _memory;
 
-    // The objective of the last step whose targets were sent: its column gradients are reduced with it.
-    private BamOptions? _lastOptions;
+    // The leader half of the run's objective, kept across steps (SwAV's queue lives in it), and
+    // the text it was built from: a step describing another objective rebuilds it.
+    private IObjectiveLeader? _leader;
+    private StepObjective? _leaderFor;
+    // The last step whose answers were sent: its shared gradients are reduced with it.
+    private LeaderStep? _lastStep;
 
     public BatchAggregatorGrain(ILogger<BatchAggregatorGrain> logger)
     {
         _logger = logger;
         var runId = this.GetPrimaryKeyString();
-        _embeddings = new StampedGather<EmbeddingsUpload, TargetsDownload>(runId, ComputeTargets);
-        _columnGradients = new StampedGather<ColumnGradientUpload, TensorBlock>(runId, ReduceColumnGradients);
+        _memory = new LeaderMemory(runId, GrainFactory);
+        _uploads = new StampedGather<ObjectiveUpload, ObjectiveDownload>(runId, Lead);
+        _sharedGradients = new StampedGather<SharedGradientUpload, TensorBlock>(runId, ReduceSharedGradients);
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -44,88 +51,119 @@ internal sealed class BatchAggregatorGrain : Grain, IBatchAggregatorGrain
         return Task.CompletedTask;
     }
 
-    public Task<ExchangeResult<TargetsDownload>> ExchangeEmbeddings(StepStamp stamp, EmbeddingsUpload upload, TimeSpan wait)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(upload);
-        return _embeddings.Contribute(stamp, upload.SlotIndex, upload.SlotCount, upload, wait);
+        _leader?.Dispose();
+        return Task.CompletedTask;
     }
 
-    public Task<ExchangeResult<TensorBlock>> ExchangeColumnGradients(StepStamp stamp, ColumnGradientUpload upload, TimeSpan wait)
+    public Task<ExchangeResult<ObjectiveDownload>> ExchangeUploads(StepStamp stamp, ObjectiveUpload upload, TimeSpan wait)
     {
         ArgumentNullException.ThrowIfNull(upload);
-        return _columnGradients.Contribute(stamp, upload.SlotIndex, upload.SlotCount, upload, wait);
+        return _uploads.Contribute(stamp, upload.SlotIndex, upload.SlotCount, upload, wait);
+    }
+
+    public Task<ExchangeResult<TensorBlock>> ExchangeSharedGradients(StepStamp stamp, SharedGradientUpload upload, TimeSpan wait)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        return _sharedGradients.Contribute(stamp, upload.SlotIndex, upload.SlotCount, upload, wait);
     }
 
     public Task<ExchangeSnapshot> GetSnapshot()
     {
-        var refusals = new Dictionary<RefusalReason, long>(_embeddings.Refusals);
-        foreach (var (reason, count) in _columnGradients.Refusals)
+        var refusals = new Dictionary<RefusalReason, long>(_uploads.Refusals);
+        foreach (var (reason, count) in _sharedGradients.Refusals)
             refusals[reason] = refusals.GetValueOrDefault(reason) + count;
-        return Task.FromResult(new ExchangeSnapshot(GrainContext.Address.SiloAddress!, _embeddings.LastCompleted,
-            _embeddings.CompletedSteps, refusals));
+        return Task.FromResult(new ExchangeSnapshot(GrainContext.Address.SiloAddress!, _uploads.LastCompleted,
+            _uploads.CompletedSteps, refusals));
     }
 
-    private TargetsDownload[] ComputeTargets(StepStamp stamp, EmbeddingsUpload[] uploads)
+    private async Task<ObjectiveDownload[]> Lead(StepStamp stamp, ObjectiveUpload[] uploads)
     {
         var clock = Stopwatch.StartNew();
+        _lastStep = null;
+        var objective = RequireAgreement(stamp, uploads);
+        var leader = LeaderFor(objective);
+        var samples = uploads.Select(u => u.Samples).ToArray();
+        var step = new LeaderStep(stamp.Step, objective.EpochProgress, uploads.Length, samples[0].Length, objective.DatasetSize, objective.Seed);
+
+        // Memory is read before any tensor of the step exists: no dispose scope spans an await.
+        var reads = leader.MemoryReads(step, samples).ToArray();
+        (float[] Rows, int Width)? memory = reads.Length == 0 ? null : await _memory.Read(stamp, reads);
+        var (downloads, write) = Answer(stamp, step, leader, uploads, memory);
+        if (write is not null) await _memory.Stage(stamp, write.Value.Indices, write.Value.Rows);
+
+        _lastStep = step;
+        var seconds = clock.Elapsed.TotalSeconds;
+        _logger.LogDebug("Run {RunId}: step {Stamp} of {Method} answered for {Slots} slots in {Seconds:F4} s",
+            stamp.RunId, stamp.ToString(), objective.Method, uploads.Length, seconds);
+        return downloads.Select(tensors => new ObjectiveDownload(tensors, seconds)).ToArray();
+    }
+
+    /// <summary>The tensor part of a step, in one turn and one dispose scope: the leader's answer
+    /// as wire blocks per slot (shared tensors converted once), and the memory rows to write.</summary>
+    private static (TensorBlock[][] Downloads, (int[] Indices, float[] Rows)? Write) Answer(
+        StepStamp stamp, LeaderStep step, IObjectiveLeader leader, ObjectiveUpload[] uploads, (float[] Rows, int Width)? memory)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var inputs = uploads.Select((u, w) => new SlotUpload(w, u.Samples,
+            u.Tensors.Select((block, i) => TensorWire.ToTensor(block, $"slot {w}'s upload (tensor {i})")).ToList())).ToList();
+        var memoryRows = memory is { } m ? tensor(m.Rows, [m.Rows.Length / m.Width, m.Width], ScalarType.Float32) : null;
+        using var answer = leader.Lead(step, inputs, memoryRows);
+        if (answer.PerSlot.Count != uploads.Length)
+            throw new InvalidOperationException(
+                $"Step {stamp}: the objective answered {answer.PerSlot.Count} slots for {uploads.Length}: its leader must answer every slot.");
+        var shared = answer.Shared.Select(TensorWire.ToBlock).ToArray();
+        var downloads = answer.PerSlot.Select(own => shared.Concat(own.Select(TensorWire.ToBlock)).ToArray()).ToArray();
+        (int[], float[])? write = answer.MemoryWrite is { } w
+            ? (w.Indices, TensorWire.ToBlock(w.Rows).Data)
+            : null;
+        return (downloads, write);
+    }
+
+    private TensorBlock[] ReduceSharedGradients(StepStamp stamp, SharedGradientUpload[] uploads)
+    {
+        var step = StepOf(stamp);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var gradients = uploads.Select((u, w) => TensorWire.ToTensor(u.Gradient, $"slot {w}'s shared gradient")).ToList();
+        return _leader!.ReduceShared(step, gradients).Select(TensorWire.ToBlock).ToArray();
+    }
+
+    /// <summary>Every slot of a step must describe the same objective; returns it.</summary>
+    private static StepObjective RequireAgreement(StepStamp stamp, ObjectiveUpload[] uploads)
+    {
         var objective = uploads[0].Objective;
         for (var w = 1; w < uploads.Length; w++)
+        {
             if (uploads[w].Objective != objective)
                 throw new InvalidOperationException(
-                    $"Step {stamp}: slot {w} runs {uploads[w].Objective} but slot 0 runs {objective}: every slot must run the run's one config; restart the slots from the run's settings.");
-        var options = new BamOptions
-        {
-            GlobalViews = objective.GlobalViews,
-            LocalViews = objective.LocalViews,
-            TargetViews = objective.TargetViews,
-            SinkhornIterations = objective.SinkhornIterations,
-            TopK = objective.TopK,
-            UseEmaTeacher = objective.EmaTeacher,
-        };
-        _lastOptions = null;
-        var source = objective.EmaTeacher ? EmbeddingSource.Teacher : EmbeddingSource.Student;
-
-        using var scope = NewDisposeScope();
-        var messages = uploads.Select((u, w) =>
-        {
-            var rows = TensorWire.ToTensor(u.Rows, $"slot {w}'s rows");
-            var id = new SlotStepId(stamp.Step, w);
-            return source == EmbeddingSource.Teacher
-                ? SlotEmbeddings.FromTeacher(id, rows, options.Views)
-                : SlotEmbeddings.FromStudent(id, rows, options.Views);
-        }).ToList();
-        var targets = TargetAggregation.Scatter(messages, options, objective.Epsilon, stamp.Step, uploads.Length);
-        // Every slot gets the same columns and scales: convert once and share the (immutable) blocks.
-        var columns = TensorWire.ToBlock(targets[0].Columns);
-        var scales = TensorWire.ToBlock(targets[0].LogColumnScales);
-        foreach (var t in targets) t.Dispose();
-        foreach (var m in messages) m.Dispose();
-        _lastOptions = options;
-        var seconds = clock.Elapsed.TotalSeconds;
-        _logger.LogDebug("Run {RunId}: step {Stamp} targets for {Slots} slots in {Seconds:F4} s",
-            stamp.RunId, stamp.ToString(), uploads.Length, seconds);
-        return Enumerable.Repeat(new TargetsDownload(columns, scales, objective.Epsilon, seconds), uploads.Length).ToArray();
+                    $"Step {stamp}: slot {w} runs {uploads[w].Objective.Method} {uploads[w].Objective.Options} but slot 0 runs {objective.Method} {objective.Options}: every slot must run the run's one config; restart the slots from the run's settings.");
+            if (uploads[w].Samples.Length != uploads[0].Samples.Length)
+                throw new InvalidOperationException(
+                    $"Step {stamp}: slot {w} sent {uploads[w].Samples.Length} samples but slot 0 sent {uploads[0].Samples.Length}: every slot holds the same share of the global batch.");
+        }
+        return objective;
     }
 
-    private TensorBlock[] ReduceColumnGradients(StepStamp stamp, ColumnGradientUpload[] uploads)
+    private IObjectiveLeader LeaderFor(StepObjective objective)
     {
-        using var scope = NewDisposeScope();
-        var messages = uploads.Select((u, w) =>
-            new ColumnGradients(new SlotStepId(stamp.Step, w), TensorWire.ToTensor(u.Gradient, $"slot {w}'s column gradients"))).ToList();
-        var options = OptionsOf(stamp);
-        var own = ColumnGradientReduction.Reduce(messages, options, stamp.Step, uploads.Length);
-        var blocks = own.Select(o => TensorWire.ToBlock(o.Gradient)).ToArray();
-        foreach (var o in own) o.Dispose();
-        foreach (var m in messages) m.Dispose();
-        return blocks;
+        if (_leader is not null && _leaderFor is { } built && built.Method == objective.Method && built.Options == objective.Options)
+            return _leader;
+        _leader?.Dispose();
+        _leader = null;
+        _leader = ObjectiveCatalog.FromDescription(objective.Method, objective.Options).CreateLeader();
+        _leaderFor = objective;
+        return _leader;
     }
 
-    /// <summary>The objective of this step, from the targets the aggregator sent for it.</summary>
-    private BamOptions OptionsOf(StepStamp stamp)
+    /// <summary>The step whose shared gradients arrive: the one whose answers the aggregator sent last.</summary>
+    private LeaderStep StepOf(StepStamp stamp)
     {
-        if (_embeddings.LastCompleted != stamp || _lastOptions is null)
+        if (_uploads.LastCompleted != stamp || _lastStep is null || _leader is null)
             throw new InvalidOperationException(
-                $"Column gradients for step {stamp} arrived but the last targets sent were for {_embeddings.LastCompleted?.ToString() ?? "no step"}: a slot must send its column gradients for the step whose targets it received.");
-        return _lastOptions;
+                $"Shared gradients for step {stamp} arrived but the last answers sent were for {_uploads.LastCompleted?.ToString() ?? "no step"}: a slot must send its shared gradients for the step whose answer it received.");
+        return _lastStep;
     }
 }

@@ -4,7 +4,7 @@ using BamOrleans.Core.Augmentation;
 using BamOrleans.Core.Data;
 using BamOrleans.Core.Distributed;
 using BamOrleans.Core.Models;
-using BamOrleans.Core.Objective;
+using BamOrleans.Core.Objectives;
 using BamOrleans.Core.Optim;
 using BamOrleans.Core.Training;
 using BamOrleans.Grains.Data;
@@ -21,8 +21,9 @@ namespace BamOrleans.Worker.Slots;
 
 /// <summary>
 /// One worker slot's replica and its training loop: each step it draws its samples from the data
-/// pool, embeds its views, exchanges rows for targets with the aggregator, computes its exact share
-/// of the global loss, returns the column gradients, back-propagates, averages the parameter
+/// pool, embeds its views, exchanges its objective's upload for the leader's answer with the
+/// aggregator, computes its exact share of the global loss (returning gradients of shared tensors
+/// when the objective has them), back-propagates, averages the parameter
 /// gradients through the gradient shards, and reports to the run's barrier. Only when the barrier
 /// completes — every slot of the generation reported — does it apply the optimizer step, so a
 /// step is applied by all replicas or by none.
@@ -54,6 +55,9 @@ internal sealed class SlotTrainer : IDisposable
     private readonly ILogger _log;
     private readonly IImageDataset _data;
     private readonly TrainingConfig _config;
+    /// <summary>The run's objective: the only way this loop knows BAM, SwAV or PIRL.</summary>
+    private readonly ITrainingObjective _objective;
+    private readonly string _objectiveText;
     private readonly MultiViewAugmenter _augmenter;
     private readonly TrainingSchedules _schedules;
     private readonly int _stepsPerEpoch;
@@ -109,16 +113,18 @@ internal sealed class SlotTrainer : IDisposable
             throw new InvalidConfigurationException([$"encoder.inChannels = {_config.Encoder.InChannels} but '{data.Name}' on this silo has {data.Shape.Channels} channel(s): set them equal."]);
 
         _stepsPerEpoch = data.Count / _config.GlobalBatch;
-        _augmenter = new MultiViewAugmenter(_config.Augmentation, _config.Objective.GlobalViews, _config.Objective.LocalViews,
+        _objective = _config.TrainingObjective();
+        _objectiveText = _objective.Describe();
+        _augmenter = new MultiViewAugmenter(_config.Augmentation, _objective.GlobalViews, _objective.LocalViews,
             _config.Seed, new PixelNormalizer(definition.NormalizerMean, definition.NormalizerStd));
         _schedules = new TrainingSchedules(_config, _stepsPerEpoch);
         // Same seed on every slot: the replicas start identical, as DDP's broadcast of rank 0 makes them.
-        _model = Encoder.Create(_config.Encoder, _config.Seed);
+        _model = Encoder.Create(_config.Model, _config.Seed);
         // Moved before the teacher, the optimizer and the gradient vector take its parameters:
         // moving a module replaces its parameter tensors, and they must hold the ones that train.
         // Built on the CPU first so every device starts from the same seeded initial weights.
         if (!_onCpu) _model.to(_device);
-        _teacher = _config.Objective.UseEmaTeacher ? EmaTeacher.CreateTeacher(_model) : null;
+        _teacher = _objective.UsesTeacher ? EmaTeacher.CreateTeacher(_model) : null;
         if (!_onCpu) _teacher?.to(_device);
         _optimizer = OptimizerFactory.Create(_config.Optimization.Optimizer, _model);
         _gradients = new GradientVector(_model);
@@ -284,9 +290,6 @@ internal sealed class SlotTrainer : IDisposable
         if (_config.GlobalBatch % slots != 0)
             throw new InvalidConfigurationException([
                 $"globalBatch = {_config.GlobalBatch} cannot be split evenly over {slots} slots: use a multiple of the slot count."]);
-        var layout = SlotLayout.For(_config.Objective, slots, _config.GlobalBatch / slots);
-        var objective = _config.Objective;
-        var id = new SlotStepId(stamp.Step, w);
         var total = Stopwatch.StartNew();
         var phase = Stopwatch.StartNew();
         double Lap() { var s = phase.Elapsed.TotalSeconds; phase.Restart(); return s; }
@@ -303,40 +306,39 @@ internal sealed class SlotTrainer : IDisposable
         _optimizer.ZeroGrad();
         var images = ImageBatchLoader.Load(_data, draw.Indices);
         using var views = OnDevice(_augmenter.Make(images, draw.Indices.Select(i => (long)i).ToArray(), draw.Epoch));
+        var step = new ObjectiveStep(stamp.Step, (double)stamp.Step / _stepsPerEpoch, w, slots, _config.GlobalBatch / slots, draw.Indices);
+        _objective.BeforeForward(_model, step);
         var rows = SlotEmbeddings.Normalize(Embed(_model, views));
         Tensor? teacherRows = null;
         if (_teacher is not null)
             using (no_grad()) teacherRows = SlotEmbeddings.Normalize(Embed(_teacher, views));
+        var forward = new SlotForward(rows, _objective.Outputs(_model, rows), teacherRows, _model);
         var forwardSeconds = Lap();
 
-        var epsilon = _schedules.Epsilon(stamp.Step);
-        var upload = new EmbeddingsUpload(w, slots,
-            new StepObjective(objective.GlobalViews, objective.LocalViews, objective.TargetViews, objective.SinkhornIterations,
-                objective.TopK, objective.UseEmaTeacher, epsilon),
-            TensorWire.ToBlock(teacherRows ?? rows));
-        var targetsAnswer = Exchange(stamp, () => _aggregator.ExchangeEmbeddings(stamp, upload, ExchangeWait));
-        if (targetsAnswer is null) return false;
+        var upload = new ObjectiveUpload(w, slots,
+            new StepObjective(_objective.Method, _objectiveText, step.EpochProgress, _data.Count, _config.Seed),
+            draw.Indices, _objective.Upload(step, forward).Select(TensorWire.ToBlock).ToArray());
+        var answer = Exchange(stamp, () => _aggregator.ExchangeUploads(stamp, upload, ExchangeWait));
+        if (answer is null) return false;
         var gatherSeconds = Lap();
 
-        using var targets = new SlotTargets(id, layout, targetsAnswer.Epsilon, columnsTakeGradient: !objective.UseEmaTeacher,
-            OnDevice(TensorWire.ToTensor(targetsAnswer.Columns, "the aggregator's columns")),
-            OnDevice(TensorWire.ToTensor(targetsAnswer.LogColumnScales, "the aggregator's column scales")));
-        using var share = SlotObjective.Compute(id, rows, targets, objective, teacherRows);
+        var received = answer.Tensors.Select((block, i) => OnDevice(TensorWire.ToTensor(block, $"the leader's answer (tensor {i})"))).ToList();
+        using var share = _objective.Share(step, forward, received);
         var shareSeconds = Lap();
 
-        OwnColumnGradients? own = null;
-        long columnBytesUp = 0, columnBytesDown = 0;
-        if (share.ColumnGradients is { } columnGradients)
+        Tensor? reduced = null;
+        long sharedBytesUp = 0, sharedBytesDown = 0;
+        if (share.SharedGradient is { } sharedGradient)
         {
-            var columnUpload = new ColumnGradientUpload(w, slots, TensorWire.ToBlock(columnGradients.Gradient));
-            var reduced = Exchange(stamp, () => _aggregator.ExchangeColumnGradients(stamp, columnUpload, ExchangeWait));
-            if (reduced is null) return false;
-            own = new OwnColumnGradients(id, OnDevice(TensorWire.ToTensor(reduced, "the reduced column gradients")));
-            (columnBytesUp, columnBytesDown) = (columnUpload.Gradient.Bytes, reduced.Bytes);
+            var sharedUpload = new SharedGradientUpload(w, slots, TensorWire.ToBlock(sharedGradient));
+            var reducedBlock = Exchange(stamp, () => _aggregator.ExchangeSharedGradients(stamp, sharedUpload, ExchangeWait));
+            if (reducedBlock is null) return false;
+            reduced = OnDevice(TensorWire.ToTensor(reducedBlock, "the reduced shared gradients"));
+            (sharedBytesUp, sharedBytesDown) = (sharedUpload.Gradient.Bytes, reducedBlock.Bytes);
         }
         var columnSeconds = Lap();
-        using (own)
-            SlotBackward.Backward(rows, share, own);
+        forward.Outputs.backward([_objective.OutputGradient(step, share, reduced)]);
+        _objective.AfterBackward(_model, step);
         var backwardSeconds = Lap();
 
         var gradientBytes = AverageGradients(stamp, w, slots);
@@ -385,10 +387,10 @@ internal sealed class SlotTrainer : IDisposable
         CompletedSteps = stamp.Step + 1;
         _generation = stamp.Generation;
         _lastLoss = loss;
-        var phases = new StepPhases(drawSeconds, forwardSeconds, gatherSeconds, targetsAnswer.LeaderSeconds, shareSeconds,
+        var phases = new StepPhases(drawSeconds, forwardSeconds, gatherSeconds, answer.LeaderSeconds, shareSeconds,
             columnSeconds, backwardSeconds, averageSeconds, barrierSeconds, applySeconds, checkpointSeconds, total.Elapsed.TotalSeconds);
-        var traffic = new StepTraffic(upload.Rows.Bytes, targetsAnswer.Columns.Bytes + targetsAnswer.LogColumnScales.Bytes,
-            columnBytesUp, columnBytesDown, gradientBytes, gradientBytes, upload.Rows.Bytes);
+        var traffic = new StepTraffic(upload.Tensors.Sum(t => t.Bytes), answer.Bytes,
+            sharedBytesUp, sharedBytesDown, gradientBytes, gradientBytes, rows.numel() * sizeof(float));
         lock (_history)
             _history.Add(new SlotStepRecord(stamp.Step, stamp.Generation, draw.Epoch, w, slots, loss, share.Loss, skipped,
                 draw.Indices, phases, lr, traffic, stepSamples));

@@ -1,6 +1,7 @@
 using BamOrleans.Cluster.Tests.InProcess;
 using BamOrleans.Core.Distributed;
 using BamOrleans.Core.Objective;
+using BamOrleans.Core.Objectives.Bam;
 using BamOrleans.Grains.Steps;
 using BamOrleans.Grains.Training;
 using static TorchSharp.torch;
@@ -23,9 +24,6 @@ public sealed class ExchangeGrainTests(InProcessCluster cluster)
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Tiny = TimeSpan.FromMilliseconds(1);
 
-    private static readonly StepObjective Objective = new(GlobalViews, LocalViews, TargetViews,
-        SinkhornIterations: 3, TopK: 0, EmaTeacher: false, Epsilon);
-
     private static readonly BamOptions Options = new()
     {
         GlobalViews = GlobalViews,
@@ -34,7 +32,15 @@ public sealed class ExchangeGrainTests(InProcessCluster cluster)
         SinkhornIterations = 3,
         TopK = 0,
         UseEmaTeacher = false,
+        Epsilon = Epsilon,
     };
+
+    /// <summary>BAM's description, as every slot sends it (ε constant, so any epoch gives <see cref="Epsilon"/>).</summary>
+    private static readonly StepObjective Objective = new(BamObjective.Name, new BamObjective(Options).Describe(),
+        EpochProgress: 0.25, DatasetSize: 1000, Seed: 7);
+
+    private static ObjectiveUpload Upload(int slot, TensorBlock rows) =>
+        new(slot, Slots, Objective, Enumerable.Range(slot * Batch, Batch).ToArray(), [rows]);
 
     private static string NewRunId() => $"run-{Guid.NewGuid():N}";
 
@@ -112,28 +118,29 @@ public sealed class ExchangeGrainTests(InProcessCluster cluster)
         Assert.Equal([TargetViews * Batch * Slots, Dim], expected.Columns.Shape);
 
         // Slot 0's rows are in and its step is open (its first call timed out, the rows kept).
-        var early = await aggregator.ExchangeEmbeddings(stamp, new EmbeddingsUpload(0, Slots, Objective, rows[0]), Tiny);
+        var early = await aggregator.ExchangeUploads(stamp, Upload(0, rows[0]), Tiny);
         Assert.Equal(ExchangeStatus.TimedOut, early.Status);
 
         // Meanwhile a third party's message of the previous generation: refused, never mixed in
         // (its rows are not even normalised, so mixing them in would fail the step).
         var staleRows = new TensorBlock([Views * Batch, Dim], Enumerable.Repeat(3f, Views * Batch * Dim).ToArray());
-        var stale = await aggregator.ExchangeEmbeddings(stamp with { Generation = 1 }, new EmbeddingsUpload(1, Slots, Objective, staleRows), Long);
+        var stale = await aggregator.ExchangeUploads(stamp with { Generation = 1 }, Upload(1, staleRows), Long);
         Assert.Equal(ExchangeStatus.Refused, stale.Status);
         Assert.Equal(RefusalReason.StaleGeneration, stale.Refused);
         Assert.Null(stale.Value);
 
         // Slot 0 waits again (its retry's rows do not replace the first ones) while slot 1 arrives.
         var answers = await Task.WhenAll(
-            aggregator.ExchangeEmbeddings(stamp, new EmbeddingsUpload(0, Slots, Objective, NormalisedRows(seed: 99)), Long),
-            aggregator.ExchangeEmbeddings(stamp, new EmbeddingsUpload(1, Slots, Objective, rows[1]), Long));
+            aggregator.ExchangeUploads(stamp, Upload(0, NormalisedRows(seed: 99)), Long),
+            aggregator.ExchangeUploads(stamp, Upload(1, rows[1]), Long));
         foreach (var answer in answers)
         {
             Assert.Equal(ExchangeStatus.Completed, answer.Status);
             Assert.Null(answer.Refused);
-            AssertSameBytes(expected.Columns, answer.Value!.Columns);
-            AssertSameBytes(expected.LogScales, answer.Value.LogColumnScales);
-            Assert.Equal(Epsilon, answer.Value.Epsilon);
+            // BAM answers every slot the same two tensors: the columns, then the column scales.
+            Assert.Equal(2, answer.Value!.Tensors.Length);
+            AssertSameBytes(expected.Columns, answer.Value.Tensors[0]);
+            AssertSameBytes(expected.LogScales, answer.Value.Tensors[1]);
         }
 
         var snapshot = await aggregator.GetSnapshot();
@@ -147,8 +154,8 @@ public sealed class ExchangeGrainTests(InProcessCluster cluster)
         var gradients = new[] { new TensorBlock([k, Dim], Gaussian(k * Dim, 11)), new TensorBlock([k, Dim], Gaussian(k * Dim, 12)) };
         var expectedOwn = ReferenceColumnGradients(gradients, stamp.Step);
         var reduced = await Task.WhenAll(
-            aggregator.ExchangeColumnGradients(stamp, new ColumnGradientUpload(1, Slots, gradients[1]), Long),
-            aggregator.ExchangeColumnGradients(stamp, new ColumnGradientUpload(0, Slots, gradients[0]), Long));
+            aggregator.ExchangeSharedGradients(stamp, new SharedGradientUpload(1, Slots, gradients[1]), Long),
+            aggregator.ExchangeSharedGradients(stamp, new SharedGradientUpload(0, Slots, gradients[0]), Long));
         Assert.Equal(ExchangeStatus.Completed, reduced[0].Status);
         Assert.Equal(ExchangeStatus.Completed, reduced[1].Status);
         Assert.Equal([TargetViews * Batch, Dim], reduced[0].Value!.Shape);
@@ -174,7 +181,7 @@ public sealed class ExchangeGrainTests(InProcessCluster cluster)
     }
 
     [Fact]
-    public async Task Aggregator_refuses_column_gradients_of_a_step_whose_targets_it_did_not_send()
+    public async Task Aggregator_refuses_shared_gradients_of_a_step_whose_answers_it_did_not_send()
     {
         var runId = NewRunId();
         var aggregator = cluster.Client.GetGrain<IBatchAggregatorGrain>(runId);
@@ -182,7 +189,7 @@ public sealed class ExchangeGrainTests(InProcessCluster cluster)
         var k = TargetViews * Batch * Slots;
         var gradient = new TensorBlock([k, Dim], Gaussian(k * Dim, 5));
         var calls = Enumerable.Range(0, Slots)
-            .Select(w => aggregator.ExchangeColumnGradients(stamp, new ColumnGradientUpload(w, Slots, gradient), Long)).ToArray();
+            .Select(w => aggregator.ExchangeSharedGradients(stamp, new SharedGradientUpload(w, Slots, gradient), Long)).ToArray();
         foreach (var call in calls)
         {
             var e = await Assert.ThrowsAsync<InvalidOperationException>(() => call);
