@@ -1,4 +1,5 @@
 using BamOrleans.Core.Objectives.Bam;
+using BamOrleans.Core.Objectives.Pirl;
 using BamOrleans.Core.Training;
 
 namespace BamOrleans.Core.Objectives;
@@ -16,6 +17,8 @@ public static class ObjectiveCatalog
     {
         [BamObjective.Name] = new(c => new BamObjective(c.Objective),
             text => new BamObjective(ObjectiveOptionsJson.Read<Objective.BamOptions>(text, BamObjective.Name))),
+        [PirlObjective.Name] = new(c => new PirlObjective(c.Pirl),
+            text => new PirlObjective(ObjectiveOptionsJson.Read<PirlOptions>(text, PirlObjective.Name))),
     };
 
     /// <summary>The methods, in the order the comparison trains them.</summary>
