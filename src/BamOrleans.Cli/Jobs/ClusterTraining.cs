@@ -80,7 +80,7 @@ internal static class ClusterTraining
             {
                 // Slot 0's model as it is now; the slots go on training meanwhile.
                 var snapshot = await run.ExportModel();
-                using var current = ModelSnapshotLoader.ToEncoder(snapshot, config.Encoder, config.Seed);
+                using var current = ModelSnapshotLoader.ToEncoder(snapshot, config.Model, config.Seed);
                 knn.Measure(current, snapshot.Step);
             }
         });
@@ -97,7 +97,7 @@ internal static class ClusterTraining
             log.Information("All {Slots} replicas have parameter checksum {Checksum:x16} after {Steps} steps", reports.Count, reports[0].ParameterChecksum, reports[0].CompletedSteps);
         else
             log.Error("Replicas differ: {Checksums}", string.Join(", ", reports.Select(r => $"{r.SlotId}={r.ParameterChecksum:x16}")));
-        var model = ModelSnapshotLoader.ToEncoder(await run.ExportModel(), config.Encoder, config.Seed);
+        var model = ModelSnapshotLoader.ToEncoder(await run.ExportModel(), config.Model, config.Seed);
         if (knn is not null && knn.IsDue(reports[0].CompletedSteps, final: true)) knn.Measure(model, reports[0].CompletedSteps);
         return new TrainedEncoder(model, records, seconds,
             new ClusterFigures(options.Silos, reports.Count, MeanPhases(history), identical))

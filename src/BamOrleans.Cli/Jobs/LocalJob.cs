@@ -33,7 +33,7 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
         // (and a resumed run's first leg) started from.
         if (knn is not null)
         {
-            using var initial = Core.Models.Encoder.Create(config.Encoder, config.Seed);
+            using var initial = Core.Models.Encoder.Create(config.Model, config.Seed);
             knn.Measure(initial, 0);
         }
         using var trained = options.SingleProcess

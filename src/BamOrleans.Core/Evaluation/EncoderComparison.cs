@@ -45,7 +45,7 @@ public static class EncoderComparison
         using var testLabels = FeatureExtractor.Labels(test);
         var classes = Math.Max(train.ClassCount, test.ClassCount);
 
-        var trainedScore = Score("BAM encoder", trainLabels, testLabels, classes, measures, log,
+        var trainedScore = Score("trained encoder", trainLabels, testLabels, classes, measures, log,
             () => (Extract(trained, train, normalizer), Extract(trained, test, normalizer)));
 
         using var random = Encoder.Create(encoderOptions, seed);

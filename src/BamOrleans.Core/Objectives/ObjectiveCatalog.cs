@@ -1,5 +1,6 @@
 using BamOrleans.Core.Objectives.Bam;
 using BamOrleans.Core.Objectives.Pirl;
+using BamOrleans.Core.Objectives.Swav;
 using BamOrleans.Core.Training;
 
 namespace BamOrleans.Core.Objectives;
@@ -17,6 +18,8 @@ public static class ObjectiveCatalog
     {
         [BamObjective.Name] = new(c => new BamObjective(c.Objective),
             text => new BamObjective(ObjectiveOptionsJson.Read<Objective.BamOptions>(text, BamObjective.Name))),
+        [SwavObjective.Name] = new(c => new SwavObjective(c.Swav),
+            text => new SwavObjective(ObjectiveOptionsJson.Read<SwavOptions>(text, SwavObjective.Name))),
         [PirlObjective.Name] = new(c => new PirlObjective(c.Pirl),
             text => new PirlObjective(ObjectiveOptionsJson.Read<PirlOptions>(text, PirlObjective.Name))),
     };

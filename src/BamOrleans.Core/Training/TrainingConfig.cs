@@ -24,6 +24,9 @@ public sealed record TrainingConfig
     /// <summary>BAM's options (also its views when <see cref="Method"/> is "bam").</summary>
     public BamOptions Objective { get; init; } = new();
 
+    /// <summary>SwAV's options (read when <see cref="Method"/> is "swav").</summary>
+    public Objectives.Swav.SwavOptions Swav { get; init; } = new();
+
     /// <summary>PIRL's options (read when <see cref="Method"/> is "pirl").</summary>
     public Objectives.Pirl.PirlOptions Pirl { get; init; } = new();
 
@@ -53,6 +56,8 @@ public sealed record TrainingConfig
         if (!ObjectiveCatalog.IsKnown(Method))
             problems.Add(ObjectiveCatalog.Unknown(Method));
         problems.AddRange(Objective.Validate().Select(p => "objective: " + p));
+        if (Method == Objectives.Swav.SwavObjective.Name)
+            problems.AddRange(Swav.Validate());
         if (Method == Objectives.Pirl.PirlObjective.Name)
             problems.AddRange(Pirl.Validate());
         problems.AddRange(Encoder.Validate().Select(p => "encoder: " + p));

@@ -43,8 +43,8 @@ internal static class RunEncoderSource
     {
         // The definition validated when the run started; it is read here only for the encoder.
         var definition = RunDefinitionJson.FromSettings(new RunSettings(RunDefinitionJson.Format, checkpoint.RunDefinition));
-        using var encoder = Core.Models.Encoder.Create(definition.Config.Encoder, definition.Config.Seed);
-        return new EncoderFileMetadata(run, checkpoint.NextStep, definition.Config.Seed, definition.Config.Encoder, encoder.FeatureDim,
+        using var encoder = Core.Models.Encoder.Create(definition.Config.Model, definition.Config.Seed);
+        return new EncoderFileMetadata(run, checkpoint.NextStep, definition.Config.Seed, definition.Config.Model, encoder.FeatureDim,
             definition.NormalizerMean, definition.NormalizerStd, checkpoint.Manifest);
     }
 
