@@ -16,8 +16,9 @@ namespace BamOrleans.Core.Objectives;
 /// </remarks>
 public static class MemoryBankInit
 {
-    // Separates this stream from every other use of (seed, index) keys in the project.
-    private const ulong Domain = 0x4D454D42414E4B31UL; // "MEMBANK1"
+    // Separates this stream from every other use of (seed, index) keys in the project. The tag
+    // ("PIRLMEM") is the one PIRL's reference (tools/reference/pirl_reference.py) pins the rows with.
+    private const ulong Domain = 0x5049524C4D454D00UL;
 
     /// <summary>A deterministic unit vector of <paramref name="width"/> floats for image <paramref name="index"/>.</summary>
     public static float[] Row(long seed, int index, int width)
@@ -34,7 +35,7 @@ public static class MemoryBankInit
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         if (destination.Length < 1)
             throw new ArgumentException("a memory bank row needs a width of at least 1: give the embedding width (e.g. 128)", nameof(destination));
-        var random = new SplitMix64(Absorb(Absorb(Absorb(SplitMix64.Golden, Domain), (ulong)seed), (ulong)index));
+        var random = new SplitMix64(Absorb(Absorb(Absorb(SplitMix64.Golden, (ulong)seed), Domain), (ulong)index));
         Span<double> values = destination.Length <= 1024 ? stackalloc double[destination.Length] : new double[destination.Length];
         var squares = 0.0;
         for (var k = 0; k < values.Length; k += 2)
