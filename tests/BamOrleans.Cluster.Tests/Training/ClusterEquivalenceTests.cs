@@ -4,6 +4,8 @@ using BamOrleans.Core.Augmentation;
 using BamOrleans.Core.Data;
 using BamOrleans.Core.Models;
 using BamOrleans.Core.Objective;
+using BamOrleans.Core.Objectives.Pirl;
+using BamOrleans.Core.Objectives.Swav;
 using BamOrleans.Core.Training;
 using BamOrleans.Worker.Runs;
 using Xunit.Abstractions;
@@ -48,6 +50,34 @@ public sealed class ClusterEquivalenceTests(InProcessCluster cluster, ITestOutpu
         Assert.True(result.MaxRelativeLossDifference <= SingleProcessReference.LossTolerance, $"loss differs by {result.MaxRelativeLossDifference:g3}");
         Assert.True(result.MaxParameterDifference <= SingleProcessReference.ParameterTolerance(config), $"parameters differ by {result.MaxParameterDifference:g3}");
         await SingleProcessReference.AssertReplicasIdentical(run, Steps);
+    }
+
+    /// <summary>SwAV and PIRL through the same grains: the leader's Sinkhorn codes (SwAV, with
+    /// multi-crop and frozen prototypes) and the memory bank read and written through the data
+    /// pool (PIRL) give the steps the single-process trainer takes on the same samples.</summary>
+    [Theory]
+    [InlineData("swav", 2)]
+    [InlineData("swav", 3)]
+    [InlineData("pirl", 2)]
+    [InlineData("pirl", 3)]
+    public async Task Other_objectives_on_W_slots_equal_the_single_process_trainer(string method, int silos)
+    {
+        var config = Config(localViews: 2, topK: 0, ema: false, NormKind.Group) with
+        {
+            Method = method,
+            Swav = new SwavOptions { LocalViews = 2, Prototypes = 10, FreezePrototypesSteps = 1 },
+            Pirl = new PirlOptions { Negatives = 16 },
+        };
+        var run = await Train(config, silos, slotsPerSilo: 1);
+
+        var result = await SingleProcessReference.Replay(run, config, SyntheticDatasets.Images, Normalizer, cluster.Log);
+        output.WriteLine($"{method} W = {run.SlotKeys.Count}: worst loss difference {result.MaxRelativeLossDifference:g3} (relative), " +
+                         $"worst parameter difference {result.MaxParameterDifference:g3} (tolerance {SingleProcessReference.ParameterTolerance(config):g3})");
+        Assert.True(result.MaxRelativeLossDifference <= SingleProcessReference.LossTolerance, $"loss differs by {result.MaxRelativeLossDifference:g3}");
+        Assert.True(result.MaxParameterDifference <= SingleProcessReference.ParameterTolerance(config), $"parameters differ by {result.MaxParameterDifference:g3}");
+        await SingleProcessReference.AssertReplicasIdentical(run, Steps);
+        if (method == "swav")
+            Assert.Contains("prototypes.weight", (await run.ExportModel()).Tensors.Keys);
     }
 
     [Fact]

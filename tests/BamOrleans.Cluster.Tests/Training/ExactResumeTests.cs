@@ -2,6 +2,7 @@ using BamOrleans.Client;
 using BamOrleans.Cluster.Tests.InProcess;
 using BamOrleans.Core.Data;
 using BamOrleans.Core.Models;
+using BamOrleans.Core.Objectives.Pirl;
 using BamOrleans.Grains.Runs;
 using BamOrleans.Grains.Training;
 using BamOrleans.Silo;
@@ -24,14 +25,24 @@ public sealed class ExactResumeTests(InProcessCluster shared, ITestOutputHelper 
     private const int Steps = 12;      // 8 steps an epoch (96 images, 12 per step): crosses into epoch 1
     private const int StopBefore = 6;  // the checkpoint after step 5
 
-    [Fact]
-    public async Task Stopping_every_silo_after_k_steps_and_resuming_from_the_checkpoint_equals_training_straight_through()
+    /// <remarks>PIRL adds its memory bank to the state: it lives in grains on the leader, is
+    /// checkpointed with the run and restored into the new cluster's pool, and the resumed run must
+    /// read exactly the rows (and negatives) the straight one read.</remarks>
+    [Theory]
+    [InlineData("bam")]
+    [InlineData("pirl")]
+    public async Task Stopping_every_silo_after_k_steps_and_resuming_from_the_checkpoint_equals_training_straight_through(string method)
     {
         var folder = Directory.CreateTempSubdirectory("bam-resume-").FullName;
         try
         {
             var store = new LocalFolderBlobStore(folder);
-            var config = ClusterEquivalenceTests.Config(localViews: 2, topK: 0, ema: true, NormKind.Batch) with { Steps = Steps };
+            var config = ClusterEquivalenceTests.Config(localViews: 2, topK: 0, ema: true, NormKind.Batch) with
+            {
+                Steps = Steps,
+                Method = method,
+                Pirl = new PirlOptions { Negatives = 16 },
+            };
             var normalizer = PixelNormalizer.FashionMnist;
             var definition = new RunDefinition(config, SyntheticDatasets.Spec, normalizer.Mean, normalizer.Std, DataShards: 4)
             {
