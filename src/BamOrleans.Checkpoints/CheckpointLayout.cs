@@ -19,11 +19,14 @@ public static class CheckpointLayout
     public const string OptimizerFile = "optimizer.bin";
     public const string StateFile = "state.json";
 
+    /// <summary>The run's memory bank (<see cref="CheckpointMemoryBank"/>); only in checkpoints of runs that keep one.</summary>
+    public const string MemoryFile = "memory.bin";
+
     private const int StepDigits = 12;
 
-    /// <summary>The files a manifest may list; all but the teacher's are required.</summary>
+    /// <summary>The files a manifest may list; all but the teacher's and the memory bank's are required.</summary>
     internal static readonly IReadOnlySet<string> KnownFiles = new HashSet<string>(StringComparer.Ordinal)
-        { ModelFile, TeacherFile, OptimizerFile, StateFile };
+        { ModelFile, TeacherFile, OptimizerFile, StateFile, MemoryFile };
 
     /// <summary>Trims a trailing '/' and refuses an empty prefix (the checkpoints would mix with other blobs).</summary>
     public static string NormalizePrefix(string prefix)

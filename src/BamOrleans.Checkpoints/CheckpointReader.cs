@@ -94,11 +94,14 @@ public sealed class CheckpointReader
         var model = Tensors(CheckpointLayout.ModelFile);
         var teacher = contents.ContainsKey(CheckpointLayout.TeacherFile) ? Tensors(CheckpointLayout.TeacherFile) : null;
         var optimizer = Tensors(CheckpointLayout.OptimizerFile);
+        var memory = contents.TryGetValue(CheckpointLayout.MemoryFile, out var memoryBlob)
+            ? CheckpointMemoryBank.FromHost(Tensors(CheckpointLayout.MemoryFile), manifest.NextStep, memoryBlob.Name)
+            : null;
         var (stateName, stateData) = contents[CheckpointLayout.StateFile];
         var state = CheckpointJson.Deserialize<CheckpointState>(stateData, stateName);
-        CheckState(state, manifest, teacher is not null, optimizer, stateName);
+        CheckState(state, manifest, teacher is not null, memory is not null, optimizer, stateName);
 
-        return new LoadedCheckpoint(manifestName, manifest, state, model, teacher, optimizer,
+        return new LoadedCheckpoint(manifestName, manifest, state, model, teacher, optimizer, memory,
             manifest.Blobs.Select(b => CheckpointLayout.BlobName(Prefix, step, b.Name)).ToArray());
     }
 
@@ -128,7 +131,7 @@ public sealed class CheckpointReader
                 throw Corrupt($"it does not list the required blob '{required}'");
     }
 
-    private static void CheckState(CheckpointState state, CheckpointManifest manifest, bool hasTeacherBlob,
+    private static void CheckState(CheckpointState state, CheckpointManifest manifest, bool hasTeacherBlob, bool hasMemoryBlob,
         IReadOnlyList<HostTensor> optimizer, string name)
     {
         CorruptCheckpointException Corrupt(string reason) => new(name, reason);
@@ -139,6 +142,9 @@ public sealed class CheckpointReader
         if (state.HasTeacher != hasTeacherBlob)
             throw Corrupt(state.HasTeacher ? "it says the run has an EMA teacher but the manifest lists no teacher.bin"
                 : "it says the run has no EMA teacher but the manifest lists teacher.bin");
+        if (state.HasMemory != hasMemoryBlob)
+            throw Corrupt(state.HasMemory ? "it says the run has a memory bank but the manifest lists no memory.bin"
+                : "it says the run has no memory bank but the manifest lists memory.bin");
         var stepCount = optimizer.FirstOrDefault(t => t.Name == Core.Optim.OptimizerBase.StepCountName);
         if (stepCount is { DType: TensorDType.Int64, Data.Length: 8 } && BinaryPrimitives.ReadInt64LittleEndian(stepCount.Data) != state.OptimizerStepCount)
             throw Corrupt($"optimizer step count {state.OptimizerStepCount} differs from the {BinaryPrimitives.ReadInt64LittleEndian(stepCount.Data)} in optimizer.bin");

@@ -20,7 +20,7 @@ public sealed class CheckpointSnapshot
 {
     private CheckpointSnapshot(long nextStep, int epoch, IReadOnlyList<HostTensor> model, IReadOnlyList<HostTensor>? teacher,
         IReadOnlyList<HostTensor> optimizer, string optimizerType, long optimizerStepCount, string runDefinition, string dataState,
-        DateTime takenUtc, double seconds)
+        HostTensor? memory, DateTime takenUtc, double seconds)
     {
         NextStep = nextStep;
         Epoch = epoch;
@@ -31,9 +31,10 @@ public sealed class CheckpointSnapshot
         OptimizerStepCount = optimizerStepCount;
         RunDefinition = runDefinition;
         DataState = dataState;
+        Memory = memory;
         TakenUtc = takenUtc;
         SnapshotSeconds = seconds;
-        TensorBytes = model.Concat(teacher ?? []).Concat(optimizer).Sum(t => (long)t.Data.Length);
+        TensorBytes = model.Concat(teacher ?? []).Concat(optimizer).Concat(memory is null ? [] : [memory]).Sum(t => (long)t.Data.Length);
     }
 
     /// <summary>The step the resumed run executes first.</summary>
@@ -63,21 +64,26 @@ public sealed class CheckpointSnapshot
     /// <summary>The data pool's committed state (opaque JSON: shard positions, leases, epoch).</summary>
     public string DataState { get; }
 
+    /// <summary>The memory bank as one [rows, width] float32 tensor (<see cref="CheckpointMemoryBank"/>), when the run keeps one.</summary>
+    public HostTensor? Memory { get; }
+
     public DateTime TakenUtc { get; }
 
     /// <summary>How long the copy took: the training stall this checkpoint cost.</summary>
     public double SnapshotSeconds { get; }
 
-    /// <summary>Bytes of tensor data held (model, teacher and optimizer).</summary>
+    /// <summary>Bytes of tensor data held (model, teacher, optimizer and memory bank).</summary>
     public long TensorBytes { get; }
 
     /// <summary>
     /// Copies the run's state to managed memory. Call it on the training thread between steps
     /// (nothing may change the tensors during the copy); it returns once the copy is complete and
-    /// the live tensors can change again.
+    /// the live tensors can change again. <paramref name="memory"/> is the run's memory bank after
+    /// step <paramref name="nextStep"/> − 1, when it keeps one; it is copied too, so the caller may
+    /// reuse its array.
     /// </summary>
     public static CheckpointSnapshot Take(long nextStep, int epoch, Encoder model, Encoder? teacher, IOptimizer optimizer,
-        string runDefinition, string dataState)
+        string runDefinition, string dataState, CheckpointMemoryBank? memory = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(nextStep);
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
@@ -87,13 +93,14 @@ public sealed class CheckpointSnapshot
         ArgumentNullException.ThrowIfNull(dataState);
         var clock = Stopwatch.StartNew();
         var takenUtc = DateTime.UtcNow;
+        var memoryTensor = memory?.ToHost(nextStep);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var modelState = StateDict(model);
         var teacherState = teacher is null ? null : StateDict(teacher);
         var optimizerState = optimizer.StateTensors().Select(s => HostCopy.ToHost(s.Name, s.Tensor)).ToArray();
         return new CheckpointSnapshot(nextStep, epoch, modelState, teacherState, optimizerState, optimizer.GetType().Name,
-            optimizer.StepCount, runDefinition, dataState, takenUtc, clock.Elapsed.TotalSeconds);
+            optimizer.StepCount, runDefinition, dataState, memoryTensor, takenUtc, clock.Elapsed.TotalSeconds);
     }
 
     private static HostTensor[] StateDict(Encoder encoder) =>

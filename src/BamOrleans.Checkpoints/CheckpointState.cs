@@ -3,6 +3,8 @@ namespace BamOrleans.Checkpoints;
 /// <summary>
 /// state.json: the non-tensor part of a checkpoint. The run definition and the data state are
 /// kept as strings, byte for byte as the caller gave them: this library does not interpret them.
+/// <see cref="HasMemory"/> defaults to false, so state.json of checkpoints written before memory
+/// banks existed still reads.
 /// </summary>
 internal sealed record CheckpointState(
     int FormatVersion,
@@ -12,4 +14,5 @@ internal sealed record CheckpointState(
     long OptimizerStepCount,
     bool HasTeacher,
     string RunDefinition,
-    string DataState);
+    string DataState,
+    bool HasMemory = false);

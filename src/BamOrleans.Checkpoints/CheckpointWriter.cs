@@ -7,7 +7,7 @@ namespace BamOrleans.Checkpoints;
 
 /// <summary>
 /// Uploads snapshots in the background so training never waits on storage. Each checkpoint goes
-/// to its own step folder: model.bin, teacher.bin, optimizer.bin and state.json first, then
+/// to its own step folder: model.bin, teacher.bin, optimizer.bin, memory.bin and state.json first, then
 /// manifest.json, the commit point, listing each with its length and SHA-256. A kill at any
 /// moment leaves either a complete checkpoint or a folder without a manifest, which readers ignore.
 /// </summary>
@@ -182,9 +182,11 @@ public sealed class CheckpointWriter : IAsyncDisposable
         if (snapshot.Teacher is { } teacher)
             files.Add((CheckpointLayout.TeacherFile, () => TensorFile.Write(teacher)));
         files.Add((CheckpointLayout.OptimizerFile, () => TensorFile.Write(snapshot.Optimizer)));
+        if (snapshot.Memory is { } memory)
+            files.Add((CheckpointLayout.MemoryFile, () => TensorFile.Write([memory])));
         files.Add((CheckpointLayout.StateFile, () => CheckpointJson.Serialize(new CheckpointState(CheckpointLayout.FormatVersion, step,
             snapshot.Epoch, snapshot.OptimizerType, snapshot.OptimizerStepCount, snapshot.Teacher is not null, snapshot.RunDefinition,
-            snapshot.DataState))));
+            snapshot.DataState, snapshot.Memory is not null))));
 
         var blobs = new List<ManifestBlob>();
         long bytes = 0;

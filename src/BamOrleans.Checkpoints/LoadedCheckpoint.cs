@@ -11,7 +11,7 @@ namespace BamOrleans.Checkpoints;
 public sealed class LoadedCheckpoint
 {
     internal LoadedCheckpoint(string manifestName, CheckpointManifest manifest, CheckpointState state, IReadOnlyList<HostTensor> model,
-        IReadOnlyList<HostTensor>? teacher, IReadOnlyList<HostTensor> optimizer, IReadOnlyList<string> blobs)
+        IReadOnlyList<HostTensor>? teacher, IReadOnlyList<HostTensor> optimizer, CheckpointMemoryBank? memory, IReadOnlyList<string> blobs)
     {
         Manifest = manifestName;
         FormatVersion = manifest.FormatVersion;
@@ -25,6 +25,7 @@ public sealed class LoadedCheckpoint
         Model = model;
         Teacher = teacher;
         Optimizer = optimizer;
+        Memory = memory;
         Blobs = blobs;
     }
 
@@ -58,6 +59,10 @@ public sealed class LoadedCheckpoint
     public IReadOnlyList<HostTensor>? Teacher { get; }
 
     public IReadOnlyList<HostTensor> Optimizer { get; }
+
+    /// <summary>The run's memory bank after step <see cref="NextStep"/> − 1, or null for a checkpoint
+    /// without one (a run that keeps none, or one written before memory banks existed).</summary>
+    public CheckpointMemoryBank? Memory { get; }
 
     /// <summary>
     /// Copies the checkpoint into <paramref name="model"/>, <paramref name="teacher"/> and

@@ -55,7 +55,9 @@ public sealed class ClusterRun(IClusterClient client, string runId, ILogger log)
         if (problems.Count > 0) throw new InvalidConfigurationException(problems);
 
         var plan = new RunLaunchPlan(silos, slotsPerSilo,
-            new DataPoolSettings(definition.Config.Seed, datasetSize, definition.DataShards, definition.Config.GlobalBatch),
+            new DataPoolSettings(definition.Config.Seed, datasetSize, definition.DataShards, definition.Config.GlobalBatch,
+                // Per-image memory (PIRL's bank) lives with the data: the pool keeps it when the objective asks.
+                definition.Config.TrainingObjective().MemoryWidth(definition.Config.Model.ProjectorOutDim)),
             definition.Config.Steps);
         var launched = await Run.Launch(RunDefinitionJson.ToSettings(definition), plan);
         SlotKeys = launched.SlotKeys;

@@ -1,5 +1,8 @@
 using BamOrleans.Core.Models;
 using BamOrleans.Core.Objective;
+using BamOrleans.Core.Objectives;
+using BamOrleans.Core.Objectives.Pirl;
+using BamOrleans.Core.Objectives.Swav;
 using BamOrleans.Core.Training;
 
 namespace BamOrleans.Cli.Config;
@@ -41,26 +44,60 @@ internal static class RunConfigKeys
         new("cluster.silos", ConfigValueKind.Integer, "use only the first this-many active silos (unset: all)",
             c => c.SiloLimit, (c, v) => c with { SiloLimit = (int?)v }) { Optional = true },
 
-        new("objective.globalViews", ConfigValueKind.Integer, "large crops per image (G); only they serve as targets",
+        new("method", ConfigValueKind.Choice,
+            "the self-supervised objective: bam (balanced self-attention matching), swav (online clustering, swapped prediction) or pirl (invariance against a memory bank)",
+            c => c.Training.Method, (c, v) => Train(c, t => t with { Method = (string)v! })) { Choices = ObjectiveCatalog.Methods, CoreNames = [":method"] },
+
+        new("objective.globalViews", ConfigValueKind.Integer, "BAM: large crops per image (G); only they serve as targets",
             c => c.Training.Objective.GlobalViews, (c, v) => Objective(c, o => o with { GlobalViews = (int)v! })) { CoreNames = ["objective:GlobalViews"] },
-        new("objective.localViews", ConfigValueKind.Integer, "small crops per image (L), after the global views",
+        new("objective.localViews", ConfigValueKind.Integer, "BAM: small crops per image (L), after the global views",
             c => c.Training.Objective.LocalViews, (c, v) => Objective(c, o => o with { LocalViews = (int)v! })) { CoreNames = ["objective:LocalViews"] },
-        new("objective.targetViews", ConfigValueKind.Integer, "views per image used as attention columns (T ≤ G + L, usually G)",
+        new("objective.targetViews", ConfigValueKind.Integer, "BAM: views per image used as attention columns (T ≤ G + L, usually G)",
             c => c.Training.Objective.TargetViews, (c, v) => Objective(c, o => o with { TargetViews = (int)v! })) { CoreNames = ["objective:TargetViews"] },
-        new("objective.epsilon", ConfigValueKind.Number, "entropic regularisation ε of the Sinkhorn targets (smaller is sharper)",
+        new("objective.epsilon", ConfigValueKind.Number, "BAM: entropic regularisation ε of the Sinkhorn targets (smaller is sharper)",
             c => c.Training.Objective.Epsilon, (c, v) => Objective(c, o => o with { Epsilon = (double)v! })) { CoreNames = ["objective:Epsilon"] },
-        new("objective.epsilonFinal", ConfigValueKind.Number, "ε reached after the ε warm-up (unset: ε stays constant)",
+        new("objective.epsilonFinal", ConfigValueKind.Number, "BAM: ε reached after the ε warm-up (unset: ε stays constant)",
             c => c.Training.Objective.EpsilonFinal, (c, v) => Objective(c, o => o with { EpsilonFinal = (double?)v })) { Optional = true, CoreNames = ["objective:EpsilonFinal"] },
-        new("objective.epsilonWarmupEpochs", ConfigValueKind.Integer, "epochs over which ε moves to epsilonFinal",
+        new("objective.epsilonWarmupEpochs", ConfigValueKind.Integer, "BAM: epochs over which ε moves to epsilonFinal",
             c => c.Training.Objective.EpsilonWarmupEpochs, (c, v) => Objective(c, o => o with { EpsilonWarmupEpochs = (int)v! })) { CoreNames = ["objective:EpsilonWarmupEpochs"] },
-        new("objective.temperature", ConfigValueKind.Number, "softmax temperature τ of the predicted attention",
+        new("objective.temperature", ConfigValueKind.Number, "BAM: softmax temperature τ of the predicted attention",
             c => c.Training.Objective.Temperature, (c, v) => Objective(c, o => o with { Temperature = (double)v! })) { CoreNames = ["objective:Temperature"] },
-        new("objective.sinkhornIterations", ConfigValueKind.Integer, "Sinkhorn balancing rounds of the targets",
+        new("objective.sinkhornIterations", ConfigValueKind.Integer, "BAM: Sinkhorn balancing rounds of the targets",
             c => c.Training.Objective.SinkhornIterations, (c, v) => Objective(c, o => o with { SinkhornIterations = (int)v! })) { CoreNames = ["objective:SinkhornIterations"] },
-        new("objective.topK", ConfigValueKind.Integer, "keep only the k most attended target columns per image (0: all)",
+        new("objective.topK", ConfigValueKind.Integer, "BAM: keep only the k most attended target columns per image (0: all)",
             c => c.Training.Objective.TopK, (c, v) => Objective(c, o => o with { TopK = (int)v! })) { CoreNames = ["objective:TopK", ":objective.topK", ":topK"] },
-        new("objective.ema", ConfigValueKind.Boolean, "take targets and columns from a momentum (EMA) teacher",
+        new("objective.ema", ConfigValueKind.Boolean, "BAM: take targets and columns from a momentum (EMA) teacher",
             c => c.Training.Objective.UseEmaTeacher, (c, v) => Objective(c, o => o with { UseEmaTeacher = (bool)v! })),
+
+        // SwAV's and PIRL's options are read only when method names them. Their Validate()
+        // messages already spell the keys, so each key's Core name is itself.
+        new("swav.globalViews", ConfigValueKind.Integer, "large crops per image (G), first in the batch; only their codes are computed (small crops see too little to be targets)",
+            c => c.Training.Swav.GlobalViews, (c, v) => Swav(c, o => o with { GlobalViews = (int)v! })) { CoreNames = [":swav.globalViews"] },
+        new("swav.localViews", ConfigValueKind.Integer, "multi-crop small crops per image (L), after the global views (6 on ImageNet; fewer suit 28×28 images)",
+            c => c.Training.Swav.LocalViews, (c, v) => Swav(c, o => o with { LocalViews = (int)v! })) { CoreNames = [":swav.localViews"] },
+        new("swav.prototypes", ConfigValueKind.Integer, "number of prototypes K (3000 on ImageNet)",
+            c => c.Training.Swav.Prototypes, (c, v) => Swav(c, o => o with { Prototypes = (int)v! })) { CoreNames = [":swav.prototypes"] },
+        new("swav.epsilon", ConfigValueKind.Number, "entropic regularisation ε of the Sinkhorn codes (smaller is sharper)",
+            c => c.Training.Swav.Epsilon, (c, v) => Swav(c, o => o with { Epsilon = (double)v! })) { CoreNames = [":swav.epsilon"] },
+        new("swav.sinkhornIterations", ConfigValueKind.Integer, "Sinkhorn normalisation rounds over the global batch",
+            c => c.Training.Swav.SinkhornIterations, (c, v) => Swav(c, o => o with { SinkhornIterations = (int)v! })) { CoreNames = [":swav.sinkhornIterations"] },
+        new("swav.temperature", ConfigValueKind.Number, "softmax temperature τ of the predicted assignments",
+            c => c.Training.Swav.Temperature, (c, v) => Swav(c, o => o with { Temperature = (double)v! })) { CoreNames = [":swav.temperature"] },
+        new("swav.freezePrototypesSteps", ConfigValueKind.Integer, "steps at the start during which the prototypes do not move, so the encoder settles first (0: they train from the first step)",
+            c => c.Training.Swav.FreezePrototypesSteps, (c, v) => Swav(c, o => o with { FreezePrototypesSteps = (int)v! })) { CoreNames = [":swav.freezePrototypesSteps"] },
+        new("swav.queueLength", ConfigValueKind.Integer, "rows of past global batches kept per assignment view and put before the scores for Sinkhorn, so small batches still spread over the prototypes (0: no queue)",
+            c => c.Training.Swav.QueueLength, (c, v) => Swav(c, o => o with { QueueLength = (int)v! })) { CoreNames = [":swav.queueLength"] },
+        new("swav.queueStartsAtStep", ConfigValueKind.Integer, "first step at which the queue is used (and only once it is full)",
+            c => c.Training.Swav.QueueStartsAtStep, (c, v) => Swav(c, o => o with { QueueStartsAtStep = (int)v! })) { CoreNames = [":swav.queueStartsAtStep"] },
+
+        new("pirl.negatives", ConfigValueKind.Integer, "memory-bank rows drawn as negatives per step, shared by every image of the global batch",
+            c => c.Training.Pirl.Negatives, (c, v) => Pirl(c, o => o with { Negatives = (int)v! })) { CoreNames = [":pirl.negatives"] },
+        new("pirl.temperature", ConfigValueKind.Number, "temperature τ of the similarities s/τ",
+            c => c.Training.Pirl.Temperature, (c, v) => Pirl(c, o => o with { Temperature = (double)v! })) { CoreNames = [":pirl.temperature"] },
+        new("pirl.lambda", ConfigValueKind.Number, "weight λ of the transformed view's term in L = λ·L_NCE(m, g) + (1−λ)·L_NCE(m, f), in [0, 1]",
+            c => c.Training.Pirl.Lambda, (c, v) => Pirl(c, o => o with { Lambda = (double)v! })) { CoreNames = [":pirl.lambda"] },
+        new("pirl.memoryMomentum", ConfigValueKind.Number, "μ of the memory-bank update m ← normalize(μ·m + (1−μ)·f), in [0, 1): at 1 the bank would never learn",
+            c => c.Training.Pirl.MemoryMomentum, (c, v) => Pirl(c, o => o with { MemoryMomentum = (double)v! })) { CoreNames = [":pirl.memoryMomentum"] },
 
         new("optimizer.kind", ConfigValueKind.Choice, "adamw (the official recipe) or lars",
             c => ConfigChoices.Word(c.Training.Optimization.Optimizer),
@@ -135,6 +172,12 @@ internal static class RunConfigKeys
 
     private static RunConfig Objective(RunConfig c, Func<BamOptions, BamOptions> change) =>
         Train(c, t => t with { Objective = change(t.Objective) });
+
+    private static RunConfig Swav(RunConfig c, Func<SwavOptions, SwavOptions> change) =>
+        Train(c, t => t with { Swav = change(t.Swav) });
+
+    private static RunConfig Pirl(RunConfig c, Func<PirlOptions, PirlOptions> change) =>
+        Train(c, t => t with { Pirl = change(t.Pirl) });
 
     private static RunConfig Optimizer(RunConfig c, Func<OptimizationOptions, OptimizationOptions> change) =>
         Train(c, t => t with { Optimization = change(t.Optimization) });

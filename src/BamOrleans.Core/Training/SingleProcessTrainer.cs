@@ -11,10 +11,13 @@ using static TorchSharp.torch;
 namespace BamOrleans.Core.Training;
 
 /// <summary>
-/// BAM end to end in one process: sample the global batch, make the views, embed, compute the
+/// Training end to end in one process: sample the global batch, make the views, embed, compute the
 /// objective, step the optimizer. This is the reference the distributed system must equal and
 /// the baseline for its overhead, so it is deterministic on CPU for a given config.
 /// </summary>
+/// <remarks>BAM's loss is computed directly on the whole batch (<see cref="BamLoss"/>, the
+/// reference of its distributed protocol); the other objectives run through their slot and leader
+/// halves as one slot (<see cref="OneSlotObjective"/>), per-image memory in a local tensor.</remarks>
 public sealed class SingleProcessTrainer : IDisposable
 {
     private readonly TrainingConfig _config;
@@ -24,12 +27,12 @@ public sealed class SingleProcessTrainer : IDisposable
     private readonly MultiViewAugmenter _augmenter;
     private readonly TrainingSchedules _schedules;
     private readonly IOptimizer _optimizer;
+    private readonly Objectives.ITrainingObjective _objective;
+    private readonly OneSlotObjective? _oneSlot;
 
     public SingleProcessTrainer(TrainingConfig config, IImageDataset data, PixelNormalizer normalizer, ILogger log)
     {
         var problems = config.Validate().ToList();
-        if (config.Method != Objectives.Bam.BamObjective.Name)
-            problems.Add($"method = {config.Method}: the single-process trainer is BAM's reference (the loss on the whole batch at once); train {config.Method} on the in-process cluster instead (drop --single-process).");
         if (data.Shape.Channels != config.Encoder.InChannels)
             problems.Add($"encoder.inChannels = {config.Encoder.InChannels} but dataset '{data.Name}' has {data.Shape.Channels} channel(s): set them equal.");
         if (data.Count < config.GlobalBatch)
@@ -40,12 +43,15 @@ public sealed class SingleProcessTrainer : IDisposable
         _data = data;
         _log = log.ForContext<SingleProcessTrainer>();
         _sampler = new EpochSampler(config.Seed, data.Count, config.GlobalBatch);
-        _augmenter = new MultiViewAugmenter(config.Augmentation, config.Objective.GlobalViews,
-            config.Objective.LocalViews, config.Seed, normalizer);
+        _objective = config.TrainingObjective();
+        _augmenter = new MultiViewAugmenter(config.Augmentation, _objective.GlobalViews,
+            _objective.LocalViews, config.Seed, normalizer);
+        if (config.Method != Objectives.Bam.BamObjective.Name)
+            _oneSlot = new OneSlotObjective(_objective, data.Count, config.Seed);
         _schedules = new TrainingSchedules(config, _sampler.StepsPerEpoch);
 
-        Model = Encoder.Create(config.Encoder, config.Seed);
-        Teacher = config.Objective.UseEmaTeacher ? EmaTeacher.CreateTeacher(Model) : null;
+        Model = Encoder.Create(config.Model, config.Seed);
+        Teacher = _objective.UsesTeacher ? EmaTeacher.CreateTeacher(Model) : null;
         _optimizer = OptimizerFactory.Create(config.Optimization.Optimizer, Model);
     }
 
@@ -105,15 +111,32 @@ public sealed class SingleProcessTrainer : IDisposable
         {
             var images = ImageBatchLoader.Load(_data, indices);
             using var views = _augmenter.Make(images, indices.Select(i => (long)i).ToArray(), epoch);
+            var progress = (double)step / _sampler.StepsPerEpoch;
+            _oneSlot?.BeforeForward(Model, step, progress, indices.Length);
             var embeddings = Embed(Model, views);
             Tensor? teacherEmbeddings = null;
             if (Teacher is not null)
                 using (no_grad()) teacherEmbeddings = Embed(Teacher, views);
 
-            using var objective = BamLoss.Compute(embeddings, _config.Objective, epsilon, teacherEmbeddings);
-            loss = objective.Loss.ToDouble();
-            skipped = !double.IsFinite(loss);
             _optimizer.ZeroGrad();
+            Action backward;
+            if (_oneSlot is null)
+            {
+                var objective = BamLoss.Compute(embeddings, _config.Objective, epsilon, teacherEmbeddings);
+                loss = objective.Loss.ToDouble();
+                backward = () => objective.Loss.backward();
+            }
+            else
+            {
+                var (slotLoss, outputs, gradient) = _oneSlot.Compute(Model, embeddings, teacherEmbeddings, indices, step, progress);
+                loss = slotLoss;
+                backward = () =>
+                {
+                    outputs.backward([gradient]);
+                    _oneSlot.AfterBackward(Model, step, progress, indices.Length);
+                };
+            }
+            skipped = !double.IsFinite(loss);
             if (skipped)
             {
                 // A non-finite loss would poison the weights (and, later, every replica): drop the step.
@@ -121,7 +144,7 @@ public sealed class SingleProcessTrainer : IDisposable
             }
             else
             {
-                objective.Loss.backward();
+                backward();
                 if (_config.Optimization.GradientClip > 0)
                     GradientClipping.ClipPerParameter(Model.parameters(), _config.Optimization.GradientClip);
                 _optimizer.Step(lr, wd);
@@ -132,7 +155,7 @@ public sealed class SingleProcessTrainer : IDisposable
 
         NextStep = step + 1;
         return new StepRecord(step, epoch, loss, lr, wd, epsilon, clock.Elapsed.TotalSeconds,
-            indices.Length, indices.Length * _config.Objective.Views, skipped);
+            indices.Length, indices.Length * (_objective.GlobalViews + _objective.LocalViews), skipped);
     }
 
     /// <summary>Rows in view-major order: every global view's batch, then every local view's.</summary>
@@ -144,6 +167,7 @@ public sealed class SingleProcessTrainer : IDisposable
 
     public void Dispose()
     {
+        _oneSlot?.Dispose();
         _optimizer.Dispose();
         Teacher?.Dispose();
         Model.Dispose();

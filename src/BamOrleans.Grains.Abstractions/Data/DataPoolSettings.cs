@@ -9,12 +9,15 @@ namespace BamOrleans.Grains.Data;
 /// <param name="DatasetSize">Number of samples, indexed 0..DatasetSize-1.</param>
 /// <param name="ShardCount">Number of contiguous shards the indices are cut into.</param>
 /// <param name="GlobalBatch">Samples per training step, over all slots together.</param>
+/// <param name="MemoryWidth">Width of the run's memory bank (one unit vector per sample, kept by
+/// <see cref="IMemoryBankShardGrain"/>s beside the data shards); 0 = the run keeps no memory bank.</param>
 [GenerateSerializer, Immutable, Alias("bam.DataPoolSettings")]
 public sealed record DataPoolSettings(
     [property: Id(0)] long Seed,
     [property: Id(1)] int DatasetSize,
     [property: Id(2)] int ShardCount,
-    [property: Id(3)] int GlobalBatch)
+    [property: Id(3)] int GlobalBatch,
+    [property: Id(4)] int MemoryWidth = 0)
 {
     /// <summary>Whole global batches per epoch; the tail that does not fill one is dropped (drop-last, as <c>EpochSampler</c> does).</summary>
     public int StepsPerEpoch => DatasetSize / GlobalBatch;
@@ -54,6 +57,8 @@ public sealed record DataPoolSettings(
             problems.Add($"GlobalBatch is {GlobalBatch}: a step must draw at least one sample");
         else if (DatasetSize >= 1 && GlobalBatch > DatasetSize)
             problems.Add($"GlobalBatch {GlobalBatch} exceeds DatasetSize {DatasetSize}, so an epoch would hold no step: lower the batch size");
+        if (MemoryWidth < 0)
+            problems.Add($"MemoryWidth is {MemoryWidth}: use 0 for a run without a memory bank, or the embedding width (e.g. 128) for one with");
         return problems;
     }
 

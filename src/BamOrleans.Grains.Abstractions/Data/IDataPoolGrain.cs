@@ -25,8 +25,9 @@ namespace BamOrleans.Grains.Data;
 public interface IDataPoolGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Sets the pool's settings and configures its shards. Repeating equal settings is a no-op
-    /// (and finishes a configuration that failed half-way); different settings throw
+    /// Sets the pool's settings and configures its shards (and, when the settings ask for a memory
+    /// bank, the bank's shards beside them). Repeating equal settings is a no-op (and finishes a
+    /// configuration that failed half-way); different settings throw
     /// <see cref="InvalidOperationException"/>, invalid ones <see cref="ArgumentException"/>.
     /// </summary>
     [Alias("Configure")]
@@ -60,12 +61,51 @@ public interface IDataPoolGrain : IGrainWithStringKey
     Task Restore(DataPositions positions, IReadOnlyList<string> slotIds);
 
     /// <summary>
-    /// Forgets everything, with its shards: the activations end, and the next call starts a fresh
-    /// pool, which <see cref="Restore"/> can put at a checkpoint's positions. For a run laid out
+    /// Forgets everything, with its shards (data and memory bank): the activations end, and the
+    /// next call starts a fresh pool, which <see cref="Restore"/> (and <see cref="RestoreMemory"/>)
+    /// can put at a checkpoint's positions (and bank). For a run laid out
     /// again from a checkpoint while its pool lived on (positions never move back otherwise).
     /// </summary>
     [Alias("Discard")]
     Task Discard();
+
+    /// <summary>
+    /// The memory bank rows of <paramref name="indices"/> (dataset indices, repeats allowed: the
+    /// batch's own images and sampled negatives) as <paramref name="stamp"/>'s step sees them:
+    /// everything staged by earlier steps, nothing staged by this step (so a retry of the step
+    /// reads what its first attempt read). A stamp older than one the bank has seen (generation,
+    /// then step; or at or before a restored checkpoint's step) is answered with
+    /// <see cref="MemoryRows.Refused"/> set and counted. Throws <see cref="InvalidOperationException"/>
+    /// when the run keeps no memory bank (<see cref="DataPoolSettings.MemoryWidth"/> = 0).
+    /// </summary>
+    [Alias("ReadMemory")]
+    Task<MemoryRows> ReadMemory(StepStamp stamp, int[] indices);
+
+    /// <summary>
+    /// Stages <paramref name="stamp"/>'s update of the bank: <paramref name="rows"/> (row-major,
+    /// MemoryWidth floats per index, in the order of <paramref name="indices"/>, each index once).
+    /// It becomes visible to the next step's reads; staging the same step again (a retry under a
+    /// newer generation) replaces the whole update, so a step never applies twice. Stage once per
+    /// step, before the step completes (an empty update when nothing changes), so the bank knows the
+    /// step's end (<see cref="MemoryAfter"/>). Null when staged, else why it was refused (and counted).
+    /// </summary>
+    [Alias("StageMemory")]
+    Task<RefusalReason?> StageMemory(StepStamp stamp, int[] indices, float[] rows);
+
+    /// <summary>
+    /// The whole bank (DatasetSize rows in index order) as of the end of <paramref name="step"/>, for
+    /// a checkpoint taken at the boundary after that step: known while <paramref name="step"/> is the
+    /// last staged or committed step, i.e. until the step after next stages its update.
+    /// </summary>
+    [Alias("MemoryAfter"), ReadOnly]
+    Task<MemorySnapshot> MemoryAfter(long step);
+
+    /// <summary>
+    /// Puts a fresh pool's bank (nothing read or staged yet) at a checkpoint's rows. Call it after
+    /// <see cref="Restore"/>: the bank must be after the same step as the positions.
+    /// </summary>
+    [Alias("RestoreMemory")]
+    Task RestoreMemory(MemorySnapshot memory);
 
     /// <summary>Epoch, committed step, every shard's position and lease holder, and refusals by reason.</summary>
     [Alias("GetSnapshot"), ReadOnly]

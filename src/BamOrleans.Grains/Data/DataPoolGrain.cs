@@ -21,9 +21,10 @@ namespace BamOrleans.Grains.Data;
 /// with its run and shards: losing another silo loses none of it, and losing the leader loses the
 /// run's coordination as a whole, which is then laid out again from the latest checkpoint (whose
 /// positions it holds).</para>
+/// <para>The memory bank, when the run keeps one, is routed in DataPoolGrain.Memory.cs.</para>
 /// </remarks>
 [CollectionAgeLimit(AlwaysActive = true), LeaderPlacement]
-internal sealed class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDataPoolGrain
+internal sealed partial class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDataPoolGrain
 {
     private readonly RefusalCounter _refusals = new();
     private DataPoolSettings? _settings;
@@ -48,15 +49,17 @@ internal sealed class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDat
         var shards = Enumerable.Range(0, settings.ShardCount)
             .Select(j => GrainFactory.GetGrain<IDataShardGrain>(DataShardKey.Of(RunId, j)))
             .ToArray();
-        await Task.WhenAll(shards.Select(s => s.Configure(settings)));
+        var bank = BankShards(settings);
+        await Task.WhenAll(shards.Select(s => s.Configure(settings)).Concat(bank.Select(b => b.Configure(settings))));
         if (_settings is not null) return;
 
         _settings = settings;
         _shards = shards;
+        ConfigureMemory(settings, bank);
         _shardSizes = Enumerable.Range(0, settings.ShardCount).Select(j => settings.RangeOf(j).Count).ToArray();
         _committed = LeaseBook.Fresh(settings.ShardCount);
-        logger.LogInformation("Data pool of run {RunId}: {DatasetSize} samples in {ShardCount} shards, {GlobalBatch} per step, {StepsPerEpoch} steps per epoch",
-            RunId, settings.DatasetSize, settings.ShardCount, settings.GlobalBatch, settings.StepsPerEpoch);
+        logger.LogInformation("Data pool of run {RunId}: {DatasetSize} samples in {ShardCount} shards, {GlobalBatch} per step, {StepsPerEpoch} steps per epoch, memory bank width {MemoryWidth}",
+            RunId, settings.DatasetSize, settings.ShardCount, settings.GlobalBatch, settings.StepsPerEpoch, settings.MemoryWidth);
     }
 
     public async Task<SlotDraw> Draw(StepStamp stamp, IReadOnlyList<string> slotIds, int slotIndex)
@@ -134,7 +137,8 @@ internal sealed class DataPoolGrain(ILogger<DataPoolGrain> logger) : Grain, IDat
     {
         if (_settings is { } settings)
             await Task.WhenAll(Enumerable.Range(0, settings.ShardCount)
-                .Select(j => GrainFactory.GetGrain<IDataShardGrain>(DataShardKey.Of(RunId, j)).Discard()));
+                .Select(j => GrainFactory.GetGrain<IDataShardGrain>(DataShardKey.Of(RunId, j)).Discard())
+                .Concat(BankShards(settings).Select(b => b.Discard())));
         logger.LogInformation("Data pool of run {RunId}: discarded after step {Step}, to be restored from a checkpoint", RunId, _committedStep);
         DeactivateOnIdle();
     }

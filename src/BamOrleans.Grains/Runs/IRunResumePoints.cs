@@ -25,7 +25,10 @@ public interface IRunResumePoints
 /// <param name="Positions">The data pool's positions after the step before.</param>
 /// <param name="DefinitionDocument">The run settings' document the checkpoint was trained with.</param>
 /// <param name="Source">Where it was read from, for logs and errors.</param>
-public sealed record RunResumePoint(long NextStep, DataPositions Positions, string DefinitionDocument, string Source);
+/// <param name="Memory">The memory bank after the step before, for a run that keeps one; null when
+/// the checkpoint holds none.</param>
+public sealed record RunResumePoint(long NextStep, DataPositions Positions, string DefinitionDocument, string Source,
+    MemorySnapshot? Memory = null);
 
 /// <summary>For silos without a blob store: no run has a checkpoint, every run starts at step 0.</summary>
 public sealed class NoResumePoints : IRunResumePoints

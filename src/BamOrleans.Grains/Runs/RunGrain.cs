@@ -116,6 +116,9 @@ internal sealed partial class RunGrain(
         if (resumeFrom is not null && resumeFrom.DefinitionDocument != settings.Document)
             throw new InvalidOperationException(
                 $"{resumeFrom.Source} holds a checkpoint of run {RunId} trained with another definition: resume with the same options, or launch a new run id.");
+        if (resumeFrom is { Memory: null } && plan.Pool.MemoryWidth > 0)
+            throw new InvalidOperationException(
+                $"{resumeFrom.Source} holds a checkpoint of run {RunId} without its memory bank, which the run keeps (width {plan.Pool.MemoryWidth}): its slots must checkpoint the bank (the pool's MemoryAfter); remove that checkpoint to resume from an earlier one that holds it, or launch a new run id.");
         // The new replicas start from the checkpoint (or from scratch): so does the run.
         OpenLaidOutAt(resumeFrom?.NextStep ?? 0);
         var pool = GrainFactory.GetGrain<IDataPoolGrain>(RunId);
@@ -127,6 +130,7 @@ internal sealed partial class RunGrain(
         if (drawn.CommittedStep >= 0 || drawn.Planned is not null) await pool.Discard();
         await pool.Configure(plan.Pool);
         if (resumeFrom is not null) await pool.Restore(resumeFrom.Positions, slotKeys);
+        if (resumeFrom?.Memory is { } memory && plan.Pool.MemoryWidth > 0) await pool.RestoreMemory(memory);
 
         await JoinAll(slotKeys);
         _interrupted = false;

@@ -81,6 +81,10 @@ internal sealed class StampedGather<TIn, TOut>(string runId, Func<StepStamp, TIn
                     CompletedSteps++;
                 }
             }
+            catch (StepAbandonedException)
+            {
+                round.Abandon();
+            }
             catch (Exception e)
             {
                 round.Fail(e);

@@ -18,6 +18,6 @@ public sealed class CheckpointResumePoints(IBlobStore store, ILogger log) : IRun
         return checkpoint is null
             ? null
             : new RunResumePoint(checkpoint.NextStep, RunCheckpoints.DecodePositions(checkpoint), checkpoint.RunDefinition,
-                $"{store.Description}: {checkpoint.Manifest}");
+                $"{store.Description}: {checkpoint.Manifest}", RunCheckpoints.DecodeMemory(checkpoint));
     }
 }

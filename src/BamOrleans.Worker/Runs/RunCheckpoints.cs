@@ -6,7 +6,7 @@ using Serilog;
 
 namespace BamOrleans.Worker.Runs;
 
-/// <summary>Where a run's checkpoints live in the blob store, and the data positions they carry.</summary>
+/// <summary>Where a run's checkpoints live in the blob store, and the data positions and memory bank they carry.</summary>
 public static class RunCheckpoints
 {
     /// <summary>"runs/{runId}/checkpoints": one folder per checkpoint below it.</summary>
@@ -19,4 +19,11 @@ public static class RunCheckpoints
     public static DataPositions DecodePositions(LoadedCheckpoint checkpoint) =>
         JsonSerializer.Deserialize<DataPositions>(checkpoint.DataState)
         ?? throw new CorruptCheckpointException(checkpoint.Manifest, "its data positions are empty");
+
+    /// <summary>The checkpoint's memory bank for the pool (<see cref="IDataPoolGrain.RestoreMemory"/>), or null when it holds none.</summary>
+    public static MemorySnapshot? DecodeMemory(LoadedCheckpoint checkpoint) =>
+        checkpoint.Memory is { } memory ? new MemorySnapshot(memory.AfterStep, memory.Width, memory.Rows) : null;
+
+    /// <summary>The pool's memory bank for a checkpoint (<see cref="CheckpointSnapshot.Take"/>).</summary>
+    public static CheckpointMemoryBank EncodeMemory(MemorySnapshot memory) => new(memory.AfterStep, memory.Width, memory.Rows);
 }

@@ -58,6 +58,7 @@ internal sealed class SlotTrainer : IDisposable
     /// <summary>The run's objective: the only way this loop knows BAM, SwAV or PIRL.</summary>
     private readonly ITrainingObjective _objective;
     private readonly string _objectiveText;
+    private readonly bool _keepsMemory;
     private readonly MultiViewAugmenter _augmenter;
     private readonly TrainingSchedules _schedules;
     private readonly int _stepsPerEpoch;
@@ -115,6 +116,7 @@ internal sealed class SlotTrainer : IDisposable
         _stepsPerEpoch = data.Count / _config.GlobalBatch;
         _objective = _config.TrainingObjective();
         _objectiveText = _objective.Describe();
+        _keepsMemory = _objective.MemoryWidth(_config.Model.ProjectorOutDim) > 0;
         _augmenter = new MultiViewAugmenter(_config.Augmentation, _objective.GlobalViews, _objective.LocalViews,
             _config.Seed, new PixelNormalizer(definition.NormalizerMean, definition.NormalizerStd));
         _schedules = new TrainingSchedules(_config, _stepsPerEpoch);
@@ -436,8 +438,10 @@ internal sealed class SlotTrainer : IDisposable
         _lastCheckpointUtc = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var positions = Wait(_pool.PositionsAfter(step));
+        // The per-image memory as of the same boundary, when the objective keeps one (PIRL's bank).
+        var memory = _keepsMemory ? RunCheckpoints.EncodeMemory(Wait(_pool.MemoryAfter(step))) : null;
         var snapshot = CheckpointSnapshot.Take(nextStep, (int)(nextStep / _stepsPerEpoch), _model, _teacher, _optimizer,
-            RunDefinitionJson.ToSettings(_definition).Document, RunCheckpoints.EncodePositions(positions));
+            RunDefinitionJson.ToSettings(_definition).Document, RunCheckpoints.EncodePositions(positions), memory);
         _checkpoints.Submit(snapshot);
         return clock.Elapsed.TotalSeconds;
     }

@@ -2,6 +2,8 @@ using BamOrleans.Cli.Config;
 using BamOrleans.Cli.Jobs;
 using BamOrleans.Core.Data;
 using BamOrleans.Core.Models;
+using BamOrleans.Core.Objectives.Pirl;
+using BamOrleans.Core.Objectives.Swav;
 using BamOrleans.Data.Idx;
 using BamOrleans.Tests.Shared;
 using static BamOrleans.Cli.Tests.Config.ConfigAssert;
@@ -116,6 +118,40 @@ public class RunConfigLoaderTests
         Assert.NotEqual(defaults, nested);
         Assert.Equal(("exp-1", 900L, 4, 0.3, 3), (nested.RunId, nested.Training.Steps, nested.DataShards,
             nested.Training.Optimization.BaseLearningRate, nested.SiloLimit));
+    }
+
+    [Fact]
+    public void The_method_and_its_options_load_into_the_training_config_nested_or_dotted()
+    {
+        var nested = Loads($"data.path: {DataPath}\nmethod: swav\nswav:\n  prototypes: 50\n  queueLength: 256\n");
+        var dotted = Loads($"data.path: {DataPath}\nmethod: swav\nswav.prototypes: 50\nswav.queueLength: 256\n");
+
+        Assert.Equal(nested, dotted);
+        Assert.Equal("swav", nested.Training.Method);
+        Assert.Equal(new SwavOptions { Prototypes = 50, QueueLength = 256 }, nested.Training.Swav);
+        Assert.Equal(50, nested.Training.Model.Prototypes);
+        // The other methods' options keep their defaults.
+        var defaults = Loads($"data.path: {DataPath}\n");
+        Assert.Equal((defaults.Training.Objective, defaults.Training.Pirl), (nested.Training.Objective, nested.Training.Pirl));
+        Assert.Equal(nested, Loads(RunConfigDocument.ToYaml(nested)));
+    }
+
+    [Fact]
+    public void The_default_method_is_bam()
+    {
+        var config = Loads(null, $"data.path={DataPath}");
+
+        Assert.Equal("bam", config.Training.Method);
+        Assert.Equal((new SwavOptions(), new PirlOptions()), (config.Training.Swav, config.Training.Pirl));
+    }
+
+    [Fact]
+    public void A_set_override_changes_a_pirl_option_of_the_file()
+    {
+        var config = Loads($"data.path: {DataPath}\nmethod: pirl\npirl:\n  negatives: 2048\n  lambda: 0.25\n", "pirl.negatives=1024");
+
+        Assert.Equal("pirl", config.Training.Method);
+        Assert.Equal(new PirlOptions { Negatives = 1024, Lambda = 0.25 }, config.Training.Pirl);
     }
 
     [Fact]

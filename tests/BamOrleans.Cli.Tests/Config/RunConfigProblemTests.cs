@@ -1,5 +1,8 @@
 using BamOrleans.Cli.Config;
 using BamOrleans.Core.Models;
+using BamOrleans.Core.Objectives;
+using BamOrleans.Core.Objectives.Pirl;
+using BamOrleans.Core.Objectives.Swav;
 using BamOrleans.Core.Training;
 using static BamOrleans.Cli.Tests.Config.ConfigAssert;
 
@@ -226,6 +229,19 @@ public class RunConfigProblemTests
     [InlineData("data.imageSize=32", "data.imageSize", "set it to 28 or remove it")]
     [InlineData("data.channels=3", "data.channels", "set it to 1 or remove it")]
     [InlineData("data.path=fashion-mnist", "data.path", "give an absolute path")]
+    [InlineData("method=swav swav.globalViews=1", "swav.globalViews", "set swav.globalViews ≥ 2")]
+    [InlineData("method=swav swav.localViews=-1", "swav.localViews", "set swav.localViews ≥ 0")]
+    [InlineData("method=swav swav.prototypes=1", "swav.prototypes", "set swav.prototypes ≥ 2")]
+    [InlineData("method=swav swav.epsilon=0", "swav.epsilon", "set swav.epsilon > 0")]
+    [InlineData("method=swav swav.sinkhornIterations=0", "swav.sinkhornIterations", "set swav.sinkhornIterations ≥ 1")]
+    [InlineData("method=swav swav.temperature=-0.1", "swav.temperature", "set swav.temperature > 0")]
+    [InlineData("method=swav swav.freezePrototypesSteps=-1", "swav.freezePrototypesSteps", "set swav.freezePrototypesSteps ≥ 0")]
+    [InlineData("method=swav swav.queueLength=-1", "swav.queueLength", "set swav.queueLength = 0 for no queue")]
+    [InlineData("method=swav swav.queueStartsAtStep=-1", "swav.queueStartsAtStep", "set swav.queueStartsAtStep ≥ 0")]
+    [InlineData("method=pirl pirl.negatives=0", "pirl.negatives", "set pirl.negatives ≥ 1")]
+    [InlineData("method=pirl pirl.temperature=0", "pirl.temperature", "set pirl.temperature > 0")]
+    [InlineData("method=pirl pirl.lambda=1.5", "pirl.lambda", "set pirl.lambda in [0, 1]")]
+    [InlineData("method=pirl pirl.memoryMomentum=1", "pirl.memoryMomentum", "set pirl.memoryMomentum in [0, 1)")]
     public void An_impossible_value_is_reported_under_its_key_with_the_fix(string settings, string key, string fix)
     {
         var overrides = settings.Split(' ');
@@ -233,6 +249,64 @@ public class RunConfigProblemTests
 
         Assert.Contains(fix, problem.Message);
         Assert.Equal(ConfigSource.Set, problem.Where);
+    }
+
+    [Fact]
+    public void An_unknown_method_is_one_problem_on_the_method_key_listing_the_methods()
+    {
+        var problems = Fails($"data.path: {DataPath}\nmethod: simclr\n", out var file);
+
+        var problem = SingleAbout(problems, "method");
+        Assert.Contains("'simclr' is not a known value", problem.Message);
+        Assert.Contains("use one of " + string.Join(", ", ObjectiveCatalog.Methods), problem.Message);
+        Assert.Equal(ConfigSource.InFile(file!, 2), problem.Where);
+    }
+
+    [Theory]
+    [InlineData("method: swav\nswav:\n  epsilon: 0\n", 4, "swav.epsilon", "swav.epsilon = 0 must be a positive finite number: set swav.epsilon > 0")]
+    [InlineData("method: pirl\npirl.lambda: 2\n", 3, "pirl.lambda", "pirl.lambda = 2 is outside [0, 1]: set pirl.lambda in [0, 1]")]
+    public void An_invalid_option_of_the_method_names_its_key_and_line(string yaml, int line, string key, string message)
+    {
+        var problems = Fails($"data.path: {DataPath}\n{yaml}", out var file);
+
+        var problem = SingleAbout(problems, key);
+        Assert.StartsWith(message, problem.Message);
+        Assert.Equal(ConfigSource.InFile(file!, line), problem.Where);
+        Assert.StartsWith($"{file}:{line}: {key} = ", problem.ToString());
+    }
+
+    [Fact]
+    public void Every_problem_of_the_objectives_options_is_translated_to_the_key_it_names()
+    {
+        // Every rule broken at once; PIRL's view counts are fixed and have no keys.
+        var swav = new SwavOptions
+        {
+            GlobalViews = 1, LocalViews = -1, Prototypes = 1, Epsilon = 0, SinkhornIterations = 0,
+            Temperature = 0, FreezePrototypesSteps = -1, QueueLength = -1, QueueStartsAtStep = -1,
+        };
+        var pirl = new PirlOptions { Negatives = 0, Temperature = 0, Lambda = 2, MemoryMomentum = 1 };
+        var messages = swav.Validate().Concat(pirl.Validate()).Append(ObjectiveCatalog.Unknown("simclr")).ToList();
+        Assert.Equal(9 + 4 + 1, messages.Count);
+
+        foreach (var message in messages)
+        {
+            var problem = CoreProblemTranslator.Translate(message, _ => false);
+            var named = message[..message.IndexOf(" = ", StringComparison.Ordinal)];
+            Assert.NotNull(RunConfigKeys.Find(named));
+            Assert.Equal(named, problem.Key);
+            Assert.Equal(message, problem.Message);
+        }
+    }
+
+    [Fact]
+    public void The_options_of_another_method_do_not_make_the_key_name_steps()
+    {
+        // "swav.freezePrototypesSteps" and "swav.queueStartsAtStep" hold "Steps" and "Step"; only
+        // the whole name steps (run.steps) may be translated.
+        var problem = CoreProblemTranslator.Translate(new SwavOptions { FreezePrototypesSteps = -1 }.Validate().Single(), _ => false);
+
+        Assert.Equal("swav.freezePrototypesSteps", problem.Key);
+        Assert.DoesNotContain("run.steps", problem.Message);
     }
 
     [Fact]

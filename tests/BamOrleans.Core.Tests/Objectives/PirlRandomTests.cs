@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BamOrleans.Core.Objectives;
 using BamOrleans.Core.Objectives.Pirl;
 using static TorchSharp.torch;
 
@@ -55,33 +56,19 @@ public sealed class PirlRandomTests
         foreach (var width in new[] { 1, 2, 7, 128 })
             for (var index = 0; index < 50; index++)
             {
-                var row = PirlMath.InitialMemoryRow(17, index, width);
+                var row = MemoryBankInit.Row(17, index, width);
                 var norm = Math.Sqrt(row.Sum(v => (double)v * v));
                 Assert.True(Math.Abs(norm - 1) < 1e-6, $"row {index} of width {width} has norm {norm}");
             }
     }
 
     [Fact]
-    public void Initial_bank_does_not_depend_on_sharding()
-    {
-        const int rows = 10, width = 6;
-        using var scope = NewDisposeScope();
-        var whole = PirlMath.InitialMemory(2, 0, rows, width);
-        var sharded = cat([PirlMath.InitialMemory(2, 0, 3, width), PirlMath.InitialMemory(2, 3, 4, width), PirlMath.InitialMemory(2, 7, 3, width)], 0);
-        Assert.Equal([rows, width], whole.shape);
-        Assert.Equal(ScalarType.Float32, whole.dtype);
-        Assert.True(whole.eq(sharded).all().item<bool>());
-        for (var i = 0; i < rows; i++)
-            Assert.Equal(PirlMath.InitialMemoryRow(2, i, width), whole[i].data<float>().ToArray());
-    }
-
-    [Fact]
     public void Initial_rows_differ_by_row_and_seed_and_are_centred()
     {
-        Assert.NotEqual(PirlMath.InitialMemoryRow(0, 0, 8), PirlMath.InitialMemoryRow(0, 1, 8));
-        Assert.NotEqual(PirlMath.InitialMemoryRow(0, 0, 8), PirlMath.InitialMemoryRow(1, 0, 8));
+        Assert.NotEqual(MemoryBankInit.Row(0, 0, 8), MemoryBankInit.Row(0, 1, 8));
+        Assert.NotEqual(MemoryBankInit.Row(0, 0, 8), MemoryBankInit.Row(1, 0, 8));
         // Gaussian directions: a component's mean over many rows is ≈ 0 (std of the mean ≈ 0.008).
-        var mean = Enumerable.Range(0, 2000).Average(i => PirlMath.InitialMemoryRow(4, i, 8)[3]);
+        var mean = Enumerable.Range(0, 2000).Average(i => MemoryBankInit.Row(4, i, 8)[3]);
         Assert.InRange(mean, -0.05, 0.05);
     }
 
@@ -104,7 +91,7 @@ public sealed class PirlRandomTests
         foreach (var r in rows)
         {
             var expected = r.GetProperty("row").EnumerateArray().Select(x => x.GetDouble()).ToArray();
-            var actual = PirlMath.InitialMemoryRow(r.GetProperty("seed").GetInt64(), r.GetProperty("index").GetInt32(), r.GetProperty("width").GetInt32());
+            var actual = MemoryBankInit.Row(r.GetProperty("seed").GetInt64(), r.GetProperty("index").GetInt32(), r.GetProperty("width").GetInt32());
             Assert.Equal(expected.Length, actual.Length);
             // Python keeps doubles, C# rounds to float: half a float ulp at most, plus libm's last bit.
             for (var i = 0; i < actual.Length; i++)
@@ -117,10 +104,5 @@ public sealed class PirlRandomTests
     {
         Assert.Throws<ArgumentOutOfRangeException>("datasetSize", () => PirlMath.SampleNegatives(0, 0, 0, 5));
         Assert.Throws<ArgumentOutOfRangeException>("count", () => PirlMath.SampleNegatives(0, 0, 10, 0));
-        Assert.Throws<ArgumentOutOfRangeException>("index", () => PirlMath.InitialMemoryRow(0, -1, 8));
-        Assert.Throws<ArgumentOutOfRangeException>("width", () => PirlMath.InitialMemoryRow(0, 0, 0));
-        Assert.Throws<ArgumentOutOfRangeException>("firstIndex", () => PirlMath.InitialMemory(0, -1, 2, 8));
-        Assert.Throws<ArgumentOutOfRangeException>("count", () => PirlMath.InitialMemory(0, 0, -1, 8));
-        Assert.Throws<ArgumentOutOfRangeException>("width", () => PirlMath.InitialMemory(0, 0, 2, 0));
     }
 }

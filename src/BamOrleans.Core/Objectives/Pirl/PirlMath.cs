@@ -39,7 +39,6 @@ public static class PirlMath
     // Domain tags put PIRL's counter streams apart from every other stream keyed by the same
     // seed (augmentations, sampling): ASCII "PIRLNEG" / "PIRLMEM" in the high bytes.
     private const ulong NegativesTag = 0x5049524C4E454700UL;
-    private const ulong MemoryTag = 0x5049524C4D454D00UL;
 
     /// <summary>
     /// The bank indices used as negatives at <paramref name="step"/>: <paramref name="count"/>
@@ -58,57 +57,6 @@ public static class PirlMath
         for (var i = 0; i < indices.Length; i++)
             indices[i] = (int)random.NextBelow((ulong)datasetSize);
         return indices;
-    }
-
-    /// <summary>
-    /// Row <paramref name="index"/> of the initial memory bank: a Gaussian vector drawn from a
-    /// counter stream keyed by (seed, index), normalised to unit length (in double, then rounded to
-    /// float). Depends on nothing else, so a bank split over any number of shards holds the same rows.
-    /// </summary>
-    public static float[] InitialMemoryRow(long seed, int index, int width)
-    {
-        if (index < 0)
-            throw new ArgumentOutOfRangeException(nameof(index), index, "index must be a non-negative bank row (the image's index in the training set).");
-        if (width < 1)
-            throw new ArgumentOutOfRangeException(nameof(width), width, "width must be at least 1: pass the projector's output size.");
-        var random = new SplitMix64(Key(seed, MemoryTag, (ulong)index));
-        var values = new double[width];
-        for (var i = 0; i < width; i += 2)
-        {
-            // Box–Muller: u1 in (0, 1] keeps the log finite; one pair gives two normals.
-            var u1 = ((random.Next() >> 11) + 1) * (1.0 / (1UL << 53));
-            var u2 = (random.Next() >> 11) * (1.0 / (1UL << 53));
-            var radius = Math.Sqrt(-2.0 * Math.Log(u1));
-            values[i] = radius * Math.Cos(2 * Math.PI * u2);
-            if (i + 1 < width)
-                values[i + 1] = radius * Math.Sin(2 * Math.PI * u2);
-        }
-        var norm = Math.Sqrt(values.Sum(v => v * v));
-        var row = new float[width];
-        if (norm == 0)
-        {
-            // Every draw at radius 0 has probability ~2^-53 per pair; keep the row a unit vector anyway.
-            row[0] = 1;
-            return row;
-        }
-        for (var i = 0; i < width; i++)
-            row[i] = (float)(values[i] / norm);
-        return row;
-    }
-
-    /// <summary>Rows firstIndex … firstIndex+count−1 of the initial bank, [count, width] float32.</summary>
-    public static Tensor InitialMemory(long seed, int firstIndex, int count, int width)
-    {
-        if (firstIndex < 0)
-            throw new ArgumentOutOfRangeException(nameof(firstIndex), firstIndex, "firstIndex must be a non-negative bank row.");
-        if (count < 0 || (long)firstIndex + count > (long)int.MaxValue + 1)
-            throw new ArgumentOutOfRangeException(nameof(count), count, "count must be non-negative and firstIndex + count must stay within int range: pass the shard's row count.");
-        if (width < 1)
-            throw new ArgumentOutOfRangeException(nameof(width), width, "width must be at least 1: pass the projector's output size.");
-        var data = new float[(long)count * width];
-        for (var r = 0; r < count; r++)
-            InitialMemoryRow(seed, firstIndex + r, width).CopyTo(data, (long)r * width);
-        return tensor(data, [count, width], ScalarType.Float32);
     }
 
     /// <summary>
