@@ -118,6 +118,30 @@ public class CompareCommandTests(ITestOutputHelper testOutput)
     }
 
     [Fact]
+    public async Task Json_prints_the_document_of_compare_json_instead_of_the_table()
+    {
+        using var data = new TinyFashionMnist();
+        var output = NewOutputFolder();
+        try
+        {
+            var result = await BamCli.Run(testOutput, "compare", "--methods", "swav", "--json", "--data", data.Directory, "--steps", "2",
+                "--batch", $"{Batch}", "--silos", "1", "--threads", "1", "--knn-every", "0", "--out", output);
+
+            Assert.True(result.Code == 0, result.Error);
+            using var json = JsonDocument.Parse(result.Output); // the whole output: one document, no table
+            var folder = json.RootElement.GetProperty("folder").GetString()!;
+            Assert.Equal(File.ReadAllText(Path.Combine(folder, "compare.json")).Trim(), result.Output.Trim());
+            Assert.Equal(["swav"], json.RootElement.GetProperty("methods").EnumerateArray().Select(m => m.GetProperty("method").GetString()));
+            Assert.Equal(2, json.RootElement.GetProperty("budget").GetProperty("steps").GetInt64());
+            Assert.True(File.Exists(Path.Combine(folder, "compare.md")));
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Unknown_methods_exit_2_naming_the_allowed_ones_and_nothing_trains()
     {
         using var data = new TinyFashionMnist();
@@ -158,18 +182,28 @@ public class CompareCommandTests(ITestOutputHelper testOutput)
     }
 
     [Fact]
-    public void Local_single_process_with_another_method_than_bam_exits_2_with_the_reason()
+    public void Local_trains_the_method_it_is_given_in_one_process_and_records_it()
     {
         using var data = new TinyFashionMnist();
         var output = NewOutputFolder();
+        try
+        {
+            var result = BamCli.Invoke(testOutput, "local", "--method", "PIRL", "--single-process", "--data", data.Directory,
+                "--steps", "2", "--batch", "16", "--threads", "1", "--knn-every", "0", "--out", output);
 
-        var result = BamCli.Invoke(testOutput, "local", "--method", "swav", "--single-process", "--data", data.Directory,
-            "--steps", "2", "--batch", "16", "--out", output);
-
-        Assert.Equal(2, result.Code);
-        Assert.Contains("single-process trainer is BAM's reference", result.Error);
-        Assert.Contains("drop --single-process", result.Error);
-        Assert.False(Directory.Exists(output));
+            Assert.True(result.Code == 0, result.Error);
+            using var metrics = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(output, "metrics.json", SearchOption.AllDirectories).Single()));
+            Assert.Equal("pirl", metrics.RootElement.GetProperty("method").GetString());
+            Assert.Equal(2, metrics.RootElement.GetProperty("steps").GetArrayLength());
+            var names = metrics.RootElement.GetProperty("evaluation").GetProperty("representations").EnumerateArray()
+                .Select(r => r.GetProperty("name").GetString());
+            Assert.Equal(["PIRL encoder", "random encoder", "raw pixels"], names);
+            Assert.Contains("PIRL encoder", result.Output);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
     }
 
     [Fact]

@@ -48,7 +48,7 @@ internal static class LocalCommand
         var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "also checkpoint when this many minutes have passed since the last one (0: by steps only)" };
         var keepCheckpoints = new Option<int>("--keep-checkpoints") { Description = "complete checkpoints kept in the store", DefaultValueFactory = _ => 3 };
         var processes = new Option<bool>("--processes") { Description = "run the silos as bam-silo processes on 127.0.0.1 meeting through a redis-server this command starts" };
-        var singleProcess = new Option<bool>("--single-process") { Description = "train without a cluster (BAM's reference trainer, which the cluster must equal; BAM only)" };
+        var singleProcess = new Option<bool>("--single-process") { Description = "train without a cluster (the reference trainer the cluster must equal; SwAV and PIRL run as one slot)" };
         foreach (var o in new Option[] { method, dataset, evalData, imageSize, ema, skipEval, processes, singleProcess, runId, store, checkpointMinutes, keepCheckpoints })
             command.Options.Add(o);
 

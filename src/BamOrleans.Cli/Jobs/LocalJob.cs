@@ -51,8 +51,8 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
         set_num_threads(options.Threads);
         var config = Check(options, data);
         var title = ObjectiveMethods.Title(config.Method);
-        // The single-process trainer refuses what it cannot train (any method but BAM, its
-        // reference) when it is built: build it before anything is written.
+        // The single-process trainer checks the config against the data when it is built: build
+        // it before anything is written, so a refusal leaves no run folder behind.
         var trainer = options.SingleProcess ? new SingleProcessTrainer(config, data.Train, data.Normalizer, log) : null;
         TrainedEncoder trained;
         var runDirectory = Path.GetFullPath(options.RunDirectory ?? Path.Combine(options.OutputRoot,
