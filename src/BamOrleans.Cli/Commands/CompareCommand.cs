@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using BamOrleans.Cli.Jobs;
 using BamOrleans.Cli.Output;
 using BamOrleans.Cli.Reporting;
@@ -21,19 +20,23 @@ internal static class CompareCommand
             "and print one table beside a random encoder and raw pixels; writes compare.json and compare.md to <out>/compare-<utc time>/");
         var shared = LocalJobOptionSet.AddTo(command, "Fashion-MNIST idx folder (train and test splits)",
             defaultMinutes: 0, "stop each method's training after this many minutes even if steps remain (0: no limit, every method trains --steps; a method the cap stops shows fewer steps)");
-        var methods = new Option<IReadOnlyList<string>>("--methods")
+        var methods = new Option<string>("--methods")
         {
             Description = $"comma-separated objectives to train, in this order (any of {ObjectiveMethods.Choices})",
-            DefaultValueFactory = _ => ObjectiveMethods.All,
-            CustomParser = ParseMethods,
+            DefaultValueFactory = _ => string.Join(',', ObjectiveMethods.All),
         };
+        // Checked by the parser, so an unknown name is refused (exit 2) before any data is read.
+        methods.Validators.Add(r =>
+        {
+            foreach (var problem in Problems(r.GetValueOrDefault<string>() ?? "")) r.AddError(problem);
+        });
         var json = new Option<bool>("--json") { Description = "print the comparison as one JSON document (as compare.json) instead of the table" };
         command.Options.Add(methods);
         command.Options.Add(json);
 
         command.SetAction(parse => LocalJobAction.Run(parse, () =>
         {
-            var document = new MethodComparison(shared.Read(parse), parse.GetValue(methods)!, Log.Logger).Run();
+            var document = new MethodComparison(shared.Read(parse), Split(parse.GetValue(methods)!), Log.Logger).Run();
             var output = CommandConsole.Writer(parse);
             if (parse.GetValue(json))
             {
@@ -50,20 +53,21 @@ internal static class CompareCommand
         return command;
     }
 
-    /// <summary>"bam,swav" → [bam, swav]; an unknown or repeated name is a parse error naming the
-    /// allowed methods, so nothing trains.</summary>
-    private static IReadOnlyList<string> ParseMethods(ArgumentResult result)
+    /// <summary>"bam, SwAV" → [bam, swav].</summary>
+    private static IReadOnlyList<string> Split(string text) =>
+        text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ObjectiveMethods.Normalize).ToList();
+
+    /// <summary>What is wrong with a --methods value: no name, an unknown one (naming the allowed
+    /// methods), or one named twice.</summary>
+    private static IEnumerable<string> Problems(string text)
     {
-        var text = string.Join(',', result.Tokens.Select(t => t.Value));
         var typed = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (typed.Length == 0)
-            result.AddError($"--methods '{text}' names no method: list one or more of {ObjectiveMethods.Choices}, separated by commas.");
+            yield return $"--methods '{text}' names no method: list one or more of {ObjectiveMethods.Choices}, separated by commas.";
         foreach (var name in typed)
             if (ObjectiveMethods.Problem("--methods", name) is { } problem)
-                result.AddError(problem);
-        var names = typed.Select(ObjectiveMethods.Normalize).ToList();
-        foreach (var repeated in names.GroupBy(n => n).Where(g => g.Count() > 1))
-            result.AddError($"--methods names {repeated.Key} {repeated.Count()} times: list each method once.");
-        return names;
+                yield return problem;
+        foreach (var repeated in Split(text).GroupBy(n => n).Where(g => g.Count() > 1))
+            yield return $"--methods names {repeated.Key} {repeated.Count()} times: list each method once.";
     }
 }
