@@ -9,6 +9,7 @@ internal static class BamCommandLine
     {
         var root = new RootCommand("bam — BAM self-supervised pretraining on spot-friendly Orleans clusters");
         root.Subcommands.Add(LocalCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(Run.RunCommand.Create());
         root.Subcommands.Add(Cluster.ClusterCommand.Create());
         root.Subcommands.Add(Dataset.DatasetCommand.Create());

@@ -97,10 +97,11 @@ internal static class ClusterTraining
             log.Information("All {Slots} replicas have parameter checksum {Checksum:x16} after {Steps} steps", reports.Count, reports[0].ParameterChecksum, reports[0].CompletedSteps);
         else
             log.Error("Replicas differ: {Checksums}", string.Join(", ", reports.Select(r => $"{r.SlotId}={r.ParameterChecksum:x16}")));
+        var traffic = await Traffic(run, log);
         var model = ModelSnapshotLoader.ToEncoder(await run.ExportModel(), config.Model, config.Seed);
         if (knn is not null && knn.IsDue(reports[0].CompletedSteps, final: true)) knn.Measure(model, reports[0].CompletedSteps);
         return new TrainedEncoder(model, records, seconds,
-            new ClusterFigures(options.Silos, reports.Count, MeanPhases(history), identical))
+            new ClusterFigures(options.Silos, reports.Count, MeanPhases(history), identical) { Traffic = traffic })
         {
             RunId = run.RunId,
             Timeline = await run.Events(),
@@ -110,7 +111,34 @@ internal static class ClusterTraining
 
     private static StepRecord ToStepRecord(SlotStepRecord r, TrainingConfig config, TrainingSchedules schedules) =>
         new(r.Step, r.Epoch, r.Loss, r.LearningRate, schedules.WeightDecay(r.Step), schedules.Epsilon(r.Step),
-            r.Phases.Total, config.GlobalBatch, config.GlobalBatch * config.Objective.Views, r.Skipped);
+            r.Phases.Total, config.GlobalBatch, config.GlobalBatch * Views(config), r.Skipped);
+
+    /// <summary>Views per image of the run's objective (BAM's options hold only BAM's).</summary>
+    private static int Views(TrainingConfig config)
+    {
+        var objective = config.TrainingObjective();
+        return objective.GlobalViews + objective.LocalViews;
+    }
+
+    /// <summary>Bytes per step per slot: the mean over every slot's own records, not slot 0's alone,
+    /// so the figure stays right for an objective whose slots move different amounts (none of
+    /// today's does). A slot whose silo no longer answers is left out.</summary>
+    private static async Task<StepTrafficFigures?> Traffic(ClusterRun run, ILogger log)
+    {
+        var traffic = new List<StepTraffic>();
+        for (var w = 0; w < run.SlotKeys.Count; w++)
+        {
+            try
+            {
+                traffic.AddRange((await run.History(w)).Select(r => r.Traffic));
+            }
+            catch (Exception e) when (Grains.Placement.ClusterFaults.IsTransient(e))
+            {
+                log.Warning("Slot {Slot}'s step records are unavailable ({Reason}); its traffic is left out", w, e.Message);
+            }
+        }
+        return StepTrafficFigures.From(traffic);
+    }
 
     private static IReadOnlyDictionary<string, double> MeanPhases(IReadOnlyList<SlotStepRecord> history)
     {

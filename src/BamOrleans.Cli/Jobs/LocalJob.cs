@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BamOrleans.Cli.Reporting;
-using BamOrleans.Core.Data;
 using BamOrleans.Core.Evaluation;
 using BamOrleans.Core.Training;
 using Serilog;
@@ -8,50 +7,99 @@ using static TorchSharp.torch;
 
 namespace BamOrleans.Cli.Jobs;
 
-/// <summary>Train in this process, evaluate beside the baselines, write the metrics file.</summary>
+/// <summary>Train in this process, evaluate beside the baselines, write the metrics file and the report.</summary>
 internal sealed class LocalJob(LocalJobOptions options, ILogger log)
 {
     public const int LogEvery = 20;
 
-    public int Run()
+    /// <summary>`bam local`: trains and evaluates, then prints the summary and where the files went.</summary>
+    public int Run(TextWriter output)
+    {
+        var result = Train(DatasetSelection.Load(options));
+        ConsoleSummary.Print(output, result.Summary, result.Evaluation);
+        output.WriteLine($"Metrics: {result.MetricsPath}");
+        output.WriteLine($"Report: {result.ReportPath}");
+        output.Flush();
+        return 0;
+    }
+
+    /// <summary>
+    /// The training config of <paramref name="options"/> on <paramref name="data"/>. Throws
+    /// <see cref="InvalidConfigurationException"/> with every problem when it cannot train, so a
+    /// caller refuses bad input before anything is written or trained (`bam compare` checks every
+    /// method's config this way before the first one trains).
+    /// </summary>
+    public static TrainingConfig Check(LocalJobOptions options, DatasetSelection data)
+    {
+        var config = TrainingConfigFactory.For(options, data.Train);
+        var problems = config.Validate().ToList();
+        // The cluster refuses these at launch too, but only once its silos are up and the run's
+        // folder exists; here they cost nothing.
+        if (data.Train.Count < config.GlobalBatch)
+            problems.Add($"--batch {config.GlobalBatch} exceeds the {data.Train.Count} training images of {data.Train.Name}: lower it.");
+        var slots = options.Silos * options.SlotsPerSilo;
+        if (!options.SingleProcess && config.GlobalBatch % slots != 0)
+            problems.Add($"--batch {config.GlobalBatch} does not split over the cluster's {slots} slots (--silos {options.Silos} × --slots-per-silo {options.SlotsPerSilo}): use a multiple of {slots}.");
+        if (problems.Count > 0) throw new InvalidConfigurationException(problems);
+        return config;
+    }
+
+    /// <summary>Trains on <paramref name="data"/>, evaluates, and writes metrics.json and the report
+    /// into the run's folder; prints nothing (the caller decides what to show).</summary>
+    public LocalRunResult Train(DatasetSelection data)
     {
         set_num_threads(options.Threads);
-        var data = DatasetSelection.Load(options);
-        var config = TrainingConfigFactory.For(options, data.Train);
-        // Refuse a bad config before anything is written or trained.
-        var problems = config.Validate();
-        if (problems.Count > 0) throw new InvalidConfigurationException(problems);
-
-        log.Information("Training BAM on {Dataset} ({Images} images of {Shape}) for {Steps} steps of {Batch} images × {Views} views, {Threads} threads",
-            data.Train.Name, data.Train.Count, data.Train.Shape, config.Steps, config.GlobalBatch, config.Objective.Views, options.Threads);
-
-        var runDirectory = Path.GetFullPath(Path.Combine(options.OutputRoot,
+        var config = Check(options, data);
+        var title = ObjectiveMethods.Title(config.Method);
+        // The single-process trainer checks the config against the data when it is built: build
+        // it before anything is written, so a refusal leaves no run folder behind.
+        var trainer = options.SingleProcess ? new SingleProcessTrainer(config, data.Train, data.Normalizer, log) : null;
+        TrainedEncoder trained;
+        var runDirectory = Path.GetFullPath(options.RunDirectory ?? Path.Combine(options.OutputRoot,
             $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{options.Seed}"));
-        Directory.CreateDirectory(runDirectory);
         using var knn = OnlineKnn.Create(data, options.Evaluate ? options.KnnEvery : 0, log);
-        // The curve starts where training does: the seeded initial weights, which every replica
-        // (and a resumed run's first leg) started from.
-        if (knn is not null)
+        try
         {
-            using var initial = Core.Models.Encoder.Create(config.Model, config.Seed);
-            knn.Measure(initial, 0);
+            var objective = config.TrainingObjective();
+            log.Information("Training {Method} on {Dataset} ({Images} images of {Shape}) for {Steps} steps of {Batch} images × {Views} views, {Threads} threads",
+                title, data.Train.Name, data.Train.Count, data.Train.Shape, config.Steps, config.GlobalBatch,
+                objective.GlobalViews + objective.LocalViews, options.Threads);
+            Directory.CreateDirectory(runDirectory);
+            // The curve starts where training does: the seeded initial weights, which every replica
+            // (and a resumed run's first leg) started from.
+            if (knn is not null)
+            {
+                using var initial = Core.Models.Encoder.Create(config.Model, config.Seed);
+                knn.Measure(initial, 0);
+            }
+            trained = trainer is not null
+                ? TrainInThisProcess(trainer, config, knn)
+                : ClusterTraining.Run(options, data, config, knn, log);
         }
-        using var trained = options.SingleProcess
-            ? TrainInThisProcess(config, data, knn)
-            : ClusterTraining.Run(options, data, config, knn, log);
+        catch
+        {
+            trainer?.Dispose();
+            throw;
+        }
+        using var _ = trained;
         var records = trained.Records;
         var trainingSeconds = trained.TrainingSeconds;
         var summary = TrainingSummary.From(records, trainingSeconds);
-        log.Information("Trained {Steps} steps in {Seconds:F0} s: loss {First:F4} → {Last:F4}, {ImagesPerSecond:F0} images/s ({ViewsPerSecond:F0} view-images/s)",
-            summary.Steps, trainingSeconds, summary.FirstLoss, summary.LastLoss, summary.ImagesPerSecond, summary.ViewImagesPerSecond);
+        log.Information("Trained {Method}: {Steps} steps in {Seconds:F0} s: loss {First:F4} → {Last:F4}, {ImagesPerSecond:F0} images/s ({ViewsPerSecond:F0} view-images/s)",
+            title, summary.Steps, trainingSeconds, summary.FirstLoss, summary.LastLoss, summary.ImagesPerSecond, summary.ViewImagesPerSecond);
+        if (trained.Cluster?.Traffic is { } traffic)
+            log.Information("{Method} moved {Objective:N0} bytes per step per slot in its objective exchange, {Total:N0} with the gradient average",
+                title, traffic.ObjectiveBytes, traffic.TotalBytes);
 
         ComparisonResult? evaluation = null;
         if (options.Evaluate && data.EvalTrain is not null && data.EvalTest is not null)
         {
             log.Information("Evaluating: k-NN (k = 20, T = 0.07) and linear probe on {Test} test images, {Train} train images as memory",
                 data.EvalTest.Count, data.EvalTrain.Count);
-            evaluation = EncoderComparison.Run(trained.Model, config.Encoder, config.Seed,
+            var measured = EncoderComparison.Run(trained.Model, config.Encoder, config.Seed,
                 data.EvalTrain, data.EvalTest, data.Normalizer, log);
+            // Name the trained row by its objective, so tables and reports of several methods read apart.
+            evaluation = measured with { Trained = measured.Trained with { Name = $"{title} encoder" } };
         }
         else if (options.Evaluate)
         {
@@ -61,18 +109,14 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
         var knnPoints = knn?.Points ?? [];
         var metricsPath = Path.Combine(runDirectory, "metrics.json");
         MetricsFile.Write(metricsPath, config, data.Train.Name, summary, records, evaluation, trained.Cluster, knnPoints);
-        var reportPath = LocalRunReport.Write(runDirectory, $"BAM on {data.Train.Name}", data.Train.Name,
+        var reportPath = LocalRunReport.Write(runDirectory, $"{title} on {data.Train.Name}", data.Train.Name,
             trained.Definition ?? MetricsFile.ConfigJson(config), config, summary, trained, knnPoints, knn?.Describe(), evaluation);
-        ConsoleSummary.Print(summary, evaluation);
-        Console.WriteLine($"Metrics: {metricsPath}");
-        Console.WriteLine($"Report: {reportPath}");
-        return 0;
+        return new LocalRunResult(config, data.Train.Name, summary, evaluation, trained.Cluster?.Traffic, runDirectory, metricsPath, reportPath);
     }
 
     /// <summary>The single-process reference: the same steps without a cluster (--single-process).</summary>
-    private TrainedEncoder TrainInThisProcess(TrainingConfig config, DatasetSelection data, OnlineKnn? knn)
+    private TrainedEncoder TrainInThisProcess(SingleProcessTrainer trainer, TrainingConfig config, OnlineKnn? knn)
     {
-        var trainer = new SingleProcessTrainer(config, data.Train, data.Normalizer, log);
         var progress = new TrainingProgressLog(log, LogEvery, config.Steps);
         var clock = Stopwatch.StartNew();
         var records = trainer.Run(options.TimeBudget, record =>

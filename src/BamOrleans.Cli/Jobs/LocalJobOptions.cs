@@ -16,6 +16,9 @@ internal sealed record LocalJobOptions
     public const int DefaultCheckpointEvery = 500;
     public const int DefaultKnnEvery = 500;
 
+    /// <summary>The self-supervised objective: "bam", "swav" or "pirl" (ObjectiveCatalog's names).</summary>
+    public string Method { get; init; } = BamOrleans.Core.Objectives.Bam.BamObjective.Name;
+
     public required string DataPath { get; init; }
     public DatasetKind Dataset { get; init; } = DatasetKind.FashionMnist;
     public string? EvalDataPath { get; init; }
@@ -30,6 +33,10 @@ internal sealed record LocalJobOptions
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
     public double BaseLearningRate { get; init; } = new OptimizationOptions().BaseLearningRate;
     public string OutputRoot { get; init; } = "runs";
+
+    /// <summary>The folder this run's metrics and report go to (null: a new
+    /// <c>local-&lt;utc time&gt;-seed&lt;seed&gt;</c> folder under <see cref="OutputRoot"/>).</summary>
+    public string? RunDirectory { get; init; }
     public bool Evaluate { get; init; } = true;
 
     /// <summary>In-process silos of the local cluster (ignored with <see cref="SingleProcess"/>).</summary>

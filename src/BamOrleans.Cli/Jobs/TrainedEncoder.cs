@@ -26,5 +26,10 @@ internal sealed record TrainedEncoder(
     public void Dispose() => (Owner ?? Model).Dispose();
 }
 
-/// <summary>How the cluster ran: its shape and where an average step's time went (slot 0's view).</summary>
-internal sealed record ClusterFigures(int Silos, int Slots, IReadOnlyDictionary<string, double> MeanPhaseSeconds, bool ReplicasIdentical);
+/// <summary>How the cluster ran: its shape, where an average step's time went (slot 0's view) and
+/// what an average step moved per slot (every slot's records).</summary>
+internal sealed record ClusterFigures(int Silos, int Slots, IReadOnlyDictionary<string, double> MeanPhaseSeconds, bool ReplicasIdentical)
+{
+    /// <summary>Bytes per step per slot, by exchange; null when no slot recorded a step.</summary>
+    public StepTrafficFigures? Traffic { get; init; }
+}

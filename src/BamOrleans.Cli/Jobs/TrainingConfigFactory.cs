@@ -2,6 +2,7 @@ using BamOrleans.Core.Augmentation;
 using BamOrleans.Core.Data;
 using BamOrleans.Core.Models;
 using BamOrleans.Core.Objective;
+using BamOrleans.Core.Objectives.Swav;
 using BamOrleans.Core.Training;
 
 namespace BamOrleans.Cli.Jobs;
@@ -25,6 +26,7 @@ internal static class TrainingConfigFactory
             Seed = options.Seed,
             GlobalBatch = options.GlobalBatch,
             Steps = options.Steps,
+            Method = options.Method,
             Objective = new BamOptions
             {
                 GlobalViews = 2,
@@ -32,6 +34,9 @@ internal static class TrainingConfigFactory
                 TargetViews = 2,
                 UseEmaTeacher = options.UseEmaTeacher,
             },
+            // SwAV's multi-crop takes the same small crops as BAM; PIRL has exactly 2 views and no
+            // local crops, so --local-views leaves it at its defaults.
+            Swav = new SwavOptions { LocalViews = options.LocalViews },
             Encoder = encoder,
             Augmentation = augmentation,
             Optimization = new OptimizationOptions { Optimizer = options.Optimizer, BaseLearningRate = options.BaseLearningRate },

@@ -29,6 +29,8 @@ internal static class MetricsFile
         var document = new
         {
             formatVersion = 1,
+            // The objective trained (also config.method): what a reader sorts runs by first.
+            method = config.Method,
             dataset,
             config,
             training = summary,
