@@ -54,7 +54,7 @@ public class EvalCommandTests(TrainedRunStore run, ITestOutputHelper testOutput)
         var scores = Scores(output);
         var direct = Direct(file, EvaluationMeasures.Knn);
         Assert.Equal(direct.All.Select(r => r.Name), scores.Keys);
-        Assert.Equal(["BAM encoder", "random encoder", "raw pixels"], scores.Keys);
+        Assert.Equal(["trained encoder", "random encoder", "raw pixels"], scores.Keys);
         foreach (var r in direct.All)
             Assert.Equal(r.KnnTop1, scores[r.Name]);
         using var json = JsonDocument.Parse(output);
