@@ -14,13 +14,12 @@ Conventions (shared with the C# code):
 Runs on CPU with torch 1.13 (use /usr/bin/python3 on the dev machine). No torch.distributed.
 """
 
-import argparse
-import json
-import os
 import sys
 
 import torch
 import torch.nn.functional as F
+
+import fixture_files
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,30 +211,9 @@ def run_case(c, generator):
 
 
 def write_fixtures(directory):
-    os.makedirs(directory, exist_ok=True)
-    generator = torch.Generator().manual_seed(20240617)
-    total = 0
-    for c in CASES:
-        doc = run_case(c, generator)
-        path = os.path.join(directory, c["name"] + ".json")
-        with open(path, "w") as f:
-            json.dump(doc, f, separators=(",", ":"))
-            f.write("\n")
-        size = os.path.getsize(path)
-        total += size
-        print(f"{path}: loss={doc['expected']['loss']:.10g} ({size} bytes)")
+    total = fixture_files.write_cases(directory, CASES, run_case, torch.Generator().manual_seed(20240617))
     print(f"{len(CASES)} fixtures, {total} bytes")
 
 
-def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--write-fixtures", metavar="DIR", help="write one JSON fixture per case into DIR")
-    args = parser.parse_args(argv)
-    if args.write_fixtures:
-        write_fixtures(args.write_fixtures)
-    else:
-        parser.print_help()
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    fixture_files.main(sys.argv[1:], __doc__, write_fixtures)

@@ -19,14 +19,14 @@ Conventions (shared with the C# code):
 Runs on CPU with torch 1.13 (use /usr/bin/python3 on the dev machine). No torch.distributed.
 """
 
-import argparse
-import json
 import math
 import os
 import sys
 
 import torch
 import torch.nn.functional as F
+
+import fixture_files
 
 # |D| of Fashion-MNIST. It cancels out of the loss; using a real value keeps the literal form honest.
 DATASET_SIZE = 60000
@@ -232,37 +232,13 @@ def rng_doc():
     return dict(negatives=negatives, rows=rows)
 
 
-def write(path, doc):
-    with open(path, "w") as f:
-        json.dump(doc, f, separators=(",", ":"))
-        f.write("\n")
-    return os.path.getsize(path)
-
-
 def write_fixtures(directory):
-    os.makedirs(directory, exist_ok=True)
-    generator = torch.Generator().manual_seed(20240618)
-    total = 0
-    for c in CASES:
-        doc = run_case(c, generator)
-        size = write(os.path.join(directory, c["name"] + ".json"), doc)
-        total += size
-        print(f"{c['name']}: loss={doc['expected']['loss']:.10g} ({size} bytes)")
+    total = fixture_files.write_cases(directory, CASES, run_case, torch.Generator().manual_seed(20240618))
     rng_dir = os.path.join(directory, "rng")
     os.makedirs(rng_dir, exist_ok=True)
-    total += write(os.path.join(rng_dir, "counter_streams.json"), rng_doc())
+    total += fixture_files.write_json(os.path.join(rng_dir, "counter_streams.json"), rng_doc())
     print(f"{len(CASES)} loss fixtures + rng/counter_streams.json, {total} bytes")
 
 
-def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--write-fixtures", metavar="DIR", help="write one JSON fixture per case into DIR")
-    args = parser.parse_args(argv)
-    if args.write_fixtures:
-        write_fixtures(args.write_fixtures)
-    else:
-        parser.print_help()
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    fixture_files.main(sys.argv[1:], __doc__, write_fixtures)

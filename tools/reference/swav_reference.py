@@ -21,13 +21,12 @@ single process holding every row is what the official all_reduce sums amount to 
 self_check below on a simulated split).
 """
 
-import argparse
-import json
-import os
 import sys
 
 import torch
 import torch.nn.functional as F
+
+import fixture_files
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,30 +188,9 @@ def self_check():
 
 def write_fixtures(directory):
     self_check()
-    os.makedirs(directory, exist_ok=True)
-    generator = torch.Generator().manual_seed(20240618)
-    total = 0
-    for c in CASES:
-        doc = run_case(c, generator)
-        path = os.path.join(directory, c["name"] + ".json")
-        with open(path, "w") as f:
-            json.dump(doc, f, separators=(",", ":"))
-            f.write("\n")
-        size = os.path.getsize(path)
-        total += size
-        print(f"{path}: loss={doc['expected']['loss']:.10g} ({size} bytes)")
+    total = fixture_files.write_cases(directory, CASES, run_case, torch.Generator().manual_seed(20240618))
     print(f"{len(CASES)} fixtures, {total} bytes")
 
 
-def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--write-fixtures", metavar="DIR", help="write one JSON fixture per case into DIR")
-    args = parser.parse_args(argv)
-    if args.write_fixtures:
-        write_fixtures(args.write_fixtures)
-    else:
-        parser.print_help()
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    fixture_files.main(sys.argv[1:], __doc__, write_fixtures)

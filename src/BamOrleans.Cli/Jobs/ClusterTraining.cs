@@ -60,7 +60,7 @@ internal static class ClusterTraining
         if (run.ResumedFrom is { } resumed)
             log.Information("Resumed run {RunId} at step {Step} from the checkpoints in {Store}", run.RunId, resumed, store.Description);
 
-        var progress = new TrainingProgressLog(log, LocalJob.LogEvery, config.Steps);
+        var progress = new TrainingProgressLog(log, LocalJob.LogEvery, config.Steps, showEpsilon: config.Method == Core.Objectives.Bam.BamObjective.Name);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var schedules = new TrainingSchedules(config, data.Train.Count / config.GlobalBatch);
         var logged = run.ResumedFrom ?? 0;

@@ -117,7 +117,7 @@ internal sealed class LocalJob(LocalJobOptions options, ILogger log)
     /// <summary>The single-process reference: the same steps without a cluster (--single-process).</summary>
     private TrainedEncoder TrainInThisProcess(SingleProcessTrainer trainer, TrainingConfig config, OnlineKnn? knn)
     {
-        var progress = new TrainingProgressLog(log, LogEvery, config.Steps);
+        var progress = new TrainingProgressLog(log, LogEvery, config.Steps, showEpsilon: config.Method == Core.Objectives.Bam.BamObjective.Name);
         var clock = Stopwatch.StartNew();
         var records = trainer.Run(options.TimeBudget, record =>
         {

@@ -33,8 +33,10 @@ internal sealed class BatchAggregatorGrain : Grain, IBatchAggregatorGrain
     // the text it was built from: a step describing another objective rebuilds it.
     private IObjectiveLeader? _leader;
     private StepObjective? _leaderFor;
-    // The last step whose answers were sent: its shared gradients are reduced with it.
-    private LeaderStep? _lastStep;
+    // The last step whose answers were computed, with its stamp: its shared gradients are reduced
+    // with it. Keyed by stamp because a round abandoned while it awaited memory may finish after
+    // the round that replaced it.
+    private (StepStamp Stamp, LeaderStep Step)? _lastStep;
 
     public BatchAggregatorGrain(ILogger<BatchAggregatorGrain> logger)
     {
@@ -81,7 +83,6 @@ internal sealed class BatchAggregatorGrain : Grain, IBatchAggregatorGrain
     private async Task<ObjectiveDownload[]> Lead(StepStamp stamp, ObjectiveUpload[] uploads)
     {
         var clock = Stopwatch.StartNew();
-        _lastStep = null;
         var objective = RequireAgreement(stamp, uploads);
         var leader = LeaderFor(objective);
         var samples = uploads.Select(u => u.Samples).ToArray();
@@ -93,7 +94,7 @@ internal sealed class BatchAggregatorGrain : Grain, IBatchAggregatorGrain
         var (downloads, write) = Answer(stamp, step, leader, uploads, memory);
         if (write is not null) await _memory.Stage(stamp, write.Value.Indices, write.Value.Rows);
 
-        _lastStep = step;
+        _lastStep = (stamp, step);
         var seconds = clock.Elapsed.TotalSeconds;
         _logger.LogDebug("Run {RunId}: step {Stamp} of {Method} answered for {Slots} slots in {Seconds:F4} s",
             stamp.RunId, stamp.ToString(), objective.Method, uploads.Length, seconds);
@@ -161,9 +162,9 @@ internal sealed class BatchAggregatorGrain : Grain, IBatchAggregatorGrain
     /// <summary>The step whose shared gradients arrive: the one whose answers the aggregator sent last.</summary>
     private LeaderStep StepOf(StepStamp stamp)
     {
-        if (_uploads.LastCompleted != stamp || _lastStep is null || _leader is null)
+        if (_uploads.LastCompleted != stamp || _lastStep is not { } last || last.Stamp != stamp || _leader is null)
             throw new InvalidOperationException(
                 $"Shared gradients for step {stamp} arrived but the last answers sent were for {_uploads.LastCompleted?.ToString() ?? "no step"}: a slot must send its shared gradients for the step whose answer it received.");
-        return _lastStep;
+        return last.Step;
     }
 }

@@ -48,6 +48,24 @@ public class EncoderExportTests
     }
 
     [Fact]
+    public void A_SwAV_encoder_exports_its_prototypes_and_loads_back_bit_for_bit()
+    {
+        var swav = TinyRun.Config() with
+        {
+            Method = "swav",
+            Swav = new Core.Objectives.Swav.SwavOptions { LocalViews = 0, Prototypes = 6, FreezePrototypesSteps = 0 },
+        };
+        using var run = new ExportedRun(swav);
+        var file = EncoderExport.ReadFile(run.WriteFile());
+
+        Assert.Equal(6, file.Metadata.Encoder.Prototypes);
+        var prototypes = Assert.Single(file.Tensors, t => t.Name == "prototypes.weight");
+        Assert.Equal([6L, swav.Encoder.ProjectorOutDim], prototypes.Shape);
+        using var loaded = file.CreateEncoder();
+        TinyRun.AssertSame(TinyRun.Bytes(run.Trainer.Model), TinyRun.Bytes(loaded));
+    }
+
+    [Fact]
     public void The_metadata_reads_back_equal_and_the_file_is_safetensors_with_an_aligned_header()
     {
         using var run = new ExportedRun();

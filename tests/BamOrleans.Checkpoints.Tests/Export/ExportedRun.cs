@@ -8,14 +8,15 @@ namespace BamOrleans.Checkpoints.Tests.Export;
 /// snapshot holds it, and the metadata of its encoder file.</summary>
 internal sealed class ExportedRun : IDisposable
 {
-    public ExportedRun()
+    /// <param name="config">The run's config (default: <see cref="TinyRun.Config"/>'s BAM run).</param>
+    public ExportedRun(TrainingConfig? config = null)
     {
-        Config = TinyRun.Config();
+        Config = config ?? TinyRun.Config();
         Trainer = TinyRun.Trainer(Config);
         Trainer.Step();
         Trainer.Step();
         Model = TinyRun.Snapshot(Trainer).Model;
-        Metadata = new EncoderFileMetadata("run-export", Trainer.NextStep, Config.Seed, Config.Encoder, Trainer.Model.FeatureDim,
+        Metadata = new EncoderFileMetadata("run-export", Trainer.NextStep, Config.Seed, Config.Model, Trainer.Model.FeatureDim,
             PixelNormalizer.FashionMnist.Mean, PixelNormalizer.FashionMnist.Std, "runs/run-export/checkpoints/000000000002/manifest.json");
         Folder = Directory.CreateTempSubdirectory("bam-export-").FullName;
     }

@@ -19,24 +19,18 @@ internal sealed class BamFixture
     public required double[] ExpectedTargets { get; init; }
     public required double[] ExpectedGrad { get; init; }
 
-    /// <summary>Relative tolerance for this fixture's dtype, as the brief sets it.</summary>
-    public double Tolerance => Dtype == ScalarType.Float64 ? 1e-6 : 1e-4;
+    /// <summary>Relative tolerance for this fixture's dtype.</summary>
+    public double Tolerance => GoldenFiles.Tolerance(Dtype);
 
-    public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "bam");
+    public static string Directory => GoldenFiles.Directory("bam");
 
-    public static IEnumerable<string> Names() =>
-        System.IO.Directory.GetFiles(Directory, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
+    public static IEnumerable<string> Names() => GoldenFiles.Names("bam");
 
     public static BamFixture Load(string name)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory, name + ".json")));
+        using var doc = GoldenFiles.Open("bam", name);
         var root = doc.RootElement;
-        var dtype = root.GetProperty("dtype").GetString() switch
-        {
-            "float64" => ScalarType.Float64,
-            "float32" => ScalarType.Float32,
-            var other => throw new InvalidDataException($"{name}: unknown dtype {other}"),
-        };
+        var dtype = GoldenFiles.Dtype(root, name);
         var o = root.GetProperty("options");
         var expected = root.GetProperty("expected");
         return new BamFixture

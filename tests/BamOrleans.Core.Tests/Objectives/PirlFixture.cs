@@ -11,33 +11,27 @@ internal sealed class PirlFixture
     public required string Name { get; init; }
     public required ScalarType Dtype { get; init; }
     public required PirlOptions Options { get; init; }
-    public required Matrix F { get; init; }
-    public required Matrix G { get; init; }
-    public required Matrix Memory { get; init; }
-    public required Matrix Negatives { get; init; }
+    public required GoldenMatrix F { get; init; }
+    public required GoldenMatrix G { get; init; }
+    public required GoldenMatrix Memory { get; init; }
+    public required GoldenMatrix Negatives { get; init; }
     public required double ExpectedLoss { get; init; }
-    public required Matrix ExpectedGradF { get; init; }
-    public required Matrix ExpectedGradG { get; init; }
-    public required Matrix ExpectedMemory { get; init; }
+    public required GoldenMatrix ExpectedGradF { get; init; }
+    public required GoldenMatrix ExpectedGradG { get; init; }
+    public required GoldenMatrix ExpectedMemory { get; init; }
 
-    /// <summary>Relative tolerance for this fixture's dtype, as the brief sets it.</summary>
-    public double Tolerance => Dtype == ScalarType.Float64 ? 1e-6 : 1e-4;
+    /// <summary>Relative tolerance for this fixture's dtype.</summary>
+    public double Tolerance => GoldenFiles.Tolerance(Dtype);
 
-    public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "pirl");
+    public static string Directory => GoldenFiles.Directory("pirl");
 
-    public static IEnumerable<string> Names() =>
-        System.IO.Directory.GetFiles(Directory, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
+    public static IEnumerable<string> Names() => GoldenFiles.Names("pirl");
 
     public static PirlFixture Load(string name)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory, name + ".json")));
+        using var doc = GoldenFiles.Open("pirl", name);
         var root = doc.RootElement;
-        var dtype = root.GetProperty("dtype").GetString() switch
-        {
-            "float64" => ScalarType.Float64,
-            "float32" => ScalarType.Float32,
-            var other => throw new InvalidDataException($"{name}: unknown dtype {other}"),
-        };
+        var dtype = GoldenFiles.Dtype(root, name);
         var o = root.GetProperty("options");
         var expected = root.GetProperty("expected");
         return new PirlFixture
@@ -51,28 +45,19 @@ internal sealed class PirlFixture
                 Lambda = o.GetProperty("lambda").GetDouble(),
                 MemoryMomentum = o.GetProperty("memory_momentum").GetDouble(),
             },
-            F = Matrix.Read(root.GetProperty("f"), dtype),
-            G = Matrix.Read(root.GetProperty("g"), dtype),
-            Memory = Matrix.Read(root.GetProperty("memory"), dtype),
-            Negatives = Matrix.Read(root.GetProperty("negatives"), dtype),
+            F = GoldenMatrix.Read(root.GetProperty("f"), dtype),
+            G = GoldenMatrix.Read(root.GetProperty("g"), dtype),
+            Memory = GoldenMatrix.Read(root.GetProperty("memory"), dtype),
+            Negatives = GoldenMatrix.Read(root.GetProperty("negatives"), dtype),
             ExpectedLoss = expected.GetProperty("loss").GetDouble(),
-            ExpectedGradF = Matrix.Read(expected.GetProperty("grad_f"), dtype),
-            ExpectedGradG = Matrix.Read(expected.GetProperty("grad_g"), dtype),
-            ExpectedMemory = Matrix.Read(expected.GetProperty("updated_memory"), dtype),
+            ExpectedGradF = GoldenMatrix.Read(expected.GetProperty("grad_f"), dtype),
+            ExpectedGradG = GoldenMatrix.Read(expected.GetProperty("grad_g"), dtype),
+            ExpectedMemory = GoldenMatrix.Read(expected.GetProperty("updated_memory"), dtype),
         };
     }
 
     /// <summary>A fresh leaf tensor of <paramref name="m"/>, in the fixture's dtype.</summary>
-    public Tensor Input(Matrix m, bool requiresGrad = false) =>
-        tensor(m.Data, dtype: ScalarType.Float64).view(m.Shape).to_type(Dtype).requires_grad_(requiresGrad);
-
-    internal sealed record Matrix(long[] Shape, double[] Data)
-    {
-        // float32 values are parsed as float directly, so they are the exact values the reference used.
-        public static Matrix Read(JsonElement e, ScalarType dtype) => new(
-            e.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray(),
-            e.GetProperty("data").EnumerateArray().Select(x => dtype == ScalarType.Float32 ? x.GetSingle() : x.GetDouble()).ToArray());
-    }
+    public Tensor Input(GoldenMatrix m, bool requiresGrad = false) => m.ToTensor(Dtype, requiresGrad);
 }
 
 /// <summary>What PirlMath computes on one fixture, as relative errors against the reference.</summary>

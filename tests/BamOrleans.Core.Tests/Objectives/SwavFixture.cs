@@ -11,33 +11,27 @@ internal sealed class SwavFixture
     public required ScalarType Dtype { get; init; }
     public required SwavOptions Options { get; init; }
     public required int Batch { get; init; }
-    public required Matrix Z { get; init; }
-    public required Matrix Prototypes { get; init; }
+    public required GoldenMatrix Z { get; init; }
+    public required GoldenMatrix Prototypes { get; init; }
     /// <summary>Per assignment view, the queue rows (newest first), or null without a queue.</summary>
-    public IReadOnlyList<Matrix>? Queue { get; init; }
+    public IReadOnlyList<GoldenMatrix>? Queue { get; init; }
     public required double ExpectedLoss { get; init; }
-    public required IReadOnlyList<Matrix> ExpectedCodes { get; init; }
-    public required Matrix ExpectedGradZ { get; init; }
-    public required Matrix ExpectedGradPrototypes { get; init; }
+    public required IReadOnlyList<GoldenMatrix> ExpectedCodes { get; init; }
+    public required GoldenMatrix ExpectedGradZ { get; init; }
+    public required GoldenMatrix ExpectedGradPrototypes { get; init; }
 
-    /// <summary>Relative tolerance for this fixture's dtype, as DESIGN sets it.</summary>
-    public double Tolerance => Dtype == ScalarType.Float64 ? 1e-6 : 1e-4;
+    /// <summary>Relative tolerance for this fixture's dtype.</summary>
+    public double Tolerance => GoldenFiles.Tolerance(Dtype);
 
-    public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "swav");
+    public static string Directory => GoldenFiles.Directory("swav");
 
-    public static IEnumerable<string> Names() =>
-        System.IO.Directory.GetFiles(Directory, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
+    public static IEnumerable<string> Names() => GoldenFiles.Names("swav");
 
     public static SwavFixture Load(string name)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory, name + ".json")));
+        using var doc = GoldenFiles.Open("swav", name);
         var root = doc.RootElement;
-        var dtype = root.GetProperty("dtype").GetString() switch
-        {
-            "float64" => ScalarType.Float64,
-            "float32" => ScalarType.Float32,
-            var other => throw new InvalidDataException($"{name}: unknown dtype {other}"),
-        };
+        var dtype = GoldenFiles.Dtype(root, name);
         var o = root.GetProperty("options");
         var expected = root.GetProperty("expected");
         return new SwavFixture
@@ -55,27 +49,14 @@ internal sealed class SwavFixture
                 Temperature = o.GetProperty("temperature").GetDouble(),
                 QueueLength = o.GetProperty("queue_length").GetInt32(),
             },
-            Z = Matrix.Read(root.GetProperty("z"), dtype),
-            Prototypes = Matrix.Read(root.GetProperty("prototypes"), dtype),
-            Queue = root.TryGetProperty("queue", out var q) ? q.EnumerateArray().Select(e => Matrix.Read(e, dtype)).ToList() : null,
+            Z = GoldenMatrix.Read(root.GetProperty("z"), dtype),
+            Prototypes = GoldenMatrix.Read(root.GetProperty("prototypes"), dtype),
+            Queue = root.TryGetProperty("queue", out var q) ? q.EnumerateArray().Select(e => GoldenMatrix.Read(e, dtype)).ToList() : null,
             ExpectedLoss = expected.GetProperty("loss").GetDouble(),
-            ExpectedCodes = expected.GetProperty("codes").EnumerateArray().Select(e => Matrix.Read(e, dtype)).ToList(),
-            ExpectedGradZ = Matrix.Read(expected.GetProperty("grad_z"), dtype),
-            ExpectedGradPrototypes = Matrix.Read(expected.GetProperty("grad_prototypes"), dtype),
+            ExpectedCodes = expected.GetProperty("codes").EnumerateArray().Select(e => GoldenMatrix.Read(e, dtype)).ToList(),
+            ExpectedGradZ = GoldenMatrix.Read(expected.GetProperty("grad_z"), dtype),
+            ExpectedGradPrototypes = GoldenMatrix.Read(expected.GetProperty("grad_prototypes"), dtype),
         };
-    }
-
-    /// <summary>A matrix from the JSON: shape and row-major values.</summary>
-    internal sealed record Matrix(long[] Shape, double[] Data)
-    {
-        // float32 values are parsed as float directly, so they are the exact values the reference used.
-        public static Matrix Read(JsonElement e, ScalarType dtype) => new(
-            e.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray(),
-            e.GetProperty("data").EnumerateArray().Select(x => dtype == ScalarType.Float32 ? x.GetSingle() : x.GetDouble()).ToArray());
-
-        /// <summary>A fresh leaf tensor in <paramref name="dtype"/>.</summary>
-        public Tensor ToTensor(ScalarType dtype, bool requiresGrad = false) =>
-            tensor(Data, dtype: ScalarType.Float64).view(Shape).to_type(dtype).requires_grad_(requiresGrad);
     }
 }
 
@@ -93,24 +74,9 @@ internal sealed record SwavParity(string Name, ScalarType Dtype, double LossErro
         _ => throw new ArgumentOutOfRangeException(nameof(quantity)),
     };
 
-    /// <summary>
-    /// Relative error: max|a − b| / max(max|b|, tiny), b the reference. Normalising by the largest
-    /// reference magnitude (not element-wise) keeps near-zero entries, e.g. codes of far
-    /// prototypes, from blowing the ratio up. Different lengths or NaN count as infinite.
-    /// </summary>
-    public static double RelativeError(double[] actual, double[] expected)
-    {
-        if (actual.Length != expected.Length)
-            return double.PositiveInfinity;
-        double diff = 0, scale = 0;
-        for (var i = 0; i < actual.Length; i++)
-        {
-            var d = Math.Abs(actual[i] - expected[i]);
-            diff = double.IsNaN(d) ? double.PositiveInfinity : Math.Max(diff, d);
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-        }
-        return diff / Math.Max(scale, 1e-300);
-    }
+    /// <summary>Relative error as every golden test measures it (<see cref="Objective.BamParity.RelativeError"/>):
+    /// normalised by the largest reference magnitude, so near-zero codes of far prototypes do not blow it up.</summary>
+    public static double RelativeError(double[] actual, double[] expected) => Objective.BamParity.RelativeError(actual, expected);
 
     /// <summary>
     /// The official step's loss path: scores = z·Pᵀ; per assignment view, codes from Sinkhorn on
