@@ -67,7 +67,7 @@ public class RunConfigDocumentTests
 
         Assert.Equal(0, result.Code);
         Assert.Contains("\nmethod: swav\nobjective:\n", result.Output);
-        Assert.Contains("\nswav:\n  globalViews: 2\n  localViews: 4\n  prototypes: 50\n  epsilon: 0.05\n", result.Output);
+        Assert.Contains("\nswav:\n  globalViews: 2\n  localViews: 2\n  prototypes: 50\n  epsilon: 0.05\n", result.Output);
         Assert.Contains("\npirl:\n  negatives: 1024\n  temperature: 0.07\n  lambda: 0.5\n  memoryMomentum: 0.5\n", result.Output);
         var printed = YamlConfigReader.Parse(result.Output, "dry-run").Entries.Select(e => e.Key).ToList();
         Assert.Subset(printed.ToHashSet(), RunConfigKeys.All.Where(k => k.Name == "method" || k.Section is "swav" or "pirl").Select(k => k.Name).ToHashSet());

@@ -9,7 +9,7 @@ public sealed class SwavOptionsTests
     {
         var o = new SwavOptions();
         Assert.Empty(o.Validate());
-        Assert.Equal((2, 4, 6), (o.GlobalViews, o.LocalViews, o.Views));
+        Assert.Equal((2, 2, 4), (o.GlobalViews, o.LocalViews, o.Views));
         Assert.Equal((100, 0.05, 3, 0.1), (o.Prototypes, o.Epsilon, o.SinkhornIterations, o.Temperature));
         Assert.Equal((300, 0, 0), (o.FreezePrototypesSteps, o.QueueLength, o.QueueStartsAtStep));
     }

@@ -14,8 +14,9 @@ public sealed record SwavOptions
     public int GlobalViews { get; init; } = 2;
 
     /// <summary>Multi-crop small crops per image (L), placed after the global views. The official
-    /// ImageNet recipe uses 6; fewer suit 28×28 images.</summary>
-    public int LocalViews { get; init; } = 4;
+    /// ImageNet recipe uses 6; 2 here, as BAM's default multi-crop on 28×28 images (`bam local`
+    /// gives both objectives its `--local-views`).</summary>
+    public int LocalViews { get; init; } = 2;
 
     /// <summary>Number of prototypes K (the official ImageNet value is 3000).</summary>
     public int Prototypes { get; init; } = 100;
