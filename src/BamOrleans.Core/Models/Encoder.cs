@@ -15,7 +15,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     private readonly Backbone _backbone;
     private readonly ProjectorHead _projector;
 
-    private readonly TorchSharp.Modules.Linear? _prototypes;
+    private TorchSharp.Modules.Linear? _prototypes;
 
     private Encoder(EncoderOptions options, Backbone backbone, ProjectorHead projector) : base(nameof(Encoder))
     {
@@ -24,13 +24,6 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
         _projector = projector;
         register_module("backbone", _backbone);
         register_module("projector", _projector);
-        if (options.Prototypes > 0)
-        {
-            // Registered after the projector, so encoders without prototypes keep their parameter
-            // order (and their checkpoints and gradient layout) unchanged.
-            _prototypes = nn.Linear(projector.OutputDim, options.Prototypes, hasBias: false);
-            register_module("prototypes", _prototypes);
-        }
     }
 
     /// <summary>The prototype rows (K × OutputDim) an objective such as SwAV learns, or null when
@@ -63,9 +56,27 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
             backbone.FeatureDim, options.ProjectorHiddenDim, options.ProjectorOutDim, options.ProjectorLayers, options.ProjectorNorm);
         var encoder = new Encoder(options, backbone, projector);
         WeightInitializer.Initialize(encoder, seed);
+        if (options.Prototypes > 0) encoder.AddPrototypes(options.Prototypes, seed);
         if (device is not null && device.type != DeviceType.CPU)
             encoder.to(device);
         return encoder;
+    }
+
+    /// <summary>
+    /// Adds and initialises the prototype layer once the rest is initialised: the initializer walks
+    /// the modules with one generator, so a layer present during that walk would change every
+    /// draw, and an objective with prototypes would start from another backbone than one without.
+    /// Registered last, so encoders without prototypes keep their parameter order.
+    /// </summary>
+    private void AddPrototypes(int count, long seed)
+    {
+        _prototypes = nn.Linear(_projector.OutputDim, count, hasBias: false);
+        // Drawn like every other linear layer (truncated normal, std 0.02) from its own seeded
+        // generator: the walk over named_modules would not visit a bare layer itself.
+        using (var generator = new Generator(unchecked((ulong)seed)))
+        using (no_grad())
+            WeightInitializer.TruncatedNormal(_prototypes.weight!, WeightInitializer.LinearStd, -2, 2, generator);
+        register_module("prototypes", _prototypes);
     }
 
     /// <summary>Pooled backbone features [B, FeatureDim].</summary>

@@ -57,4 +57,18 @@ public class EncoderInitializationTests
             }
         }
     }
+
+    /// <summary>An objective's prototypes (SwAV) are initialised after everything else, so every
+    /// method starts from the same backbone and projector for a seed.</summary>
+    [Fact]
+    public void Prototypes_leave_the_seeded_backbone_and_projector_unchanged()
+    {
+        var options = EncoderOptions.ForFashionMnist() with { Width = 8 };
+        using var plain = Encoder.Create(options, seed: 3);
+        using var withPrototypes = Encoder.Create(options with { Prototypes = 10 }, seed: 3);
+        var theirs = withPrototypes.state_dict();
+        foreach (var (name, value) in plain.state_dict())
+            Assert.True(value.eq(theirs[name]).all().item<bool>(), $"{name} differs when the encoder carries prototypes");
+        Assert.Equal([10L, options.ProjectorOutDim], withPrototypes.Prototypes!.shape);
+    }
 }
